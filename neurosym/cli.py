@@ -1,0 +1,183 @@
+"""The `neurosym` command: solve problem files, check them, and benchmark datasets.
+
+Exit codes (DESIGN.md): 0 every problem solved (and correct where an answer is expected), 1 some wrong or
+unsolved, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from neurosym.bench import SUMMARY_KEYS, summarize
+from neurosym.datasets import get_loader
+from neurosym.engine import Engine
+from neurosym.problem import Problem, load_problems
+from neurosym.result import NeurosymError, Result, Status
+
+TABLE_COLUMNS = ("id", "language", "backend", "status", "answer", "expected", "ok", "seconds")
+PROGRESS_THRESHOLD = 20
+
+
+def _cell(value: object, width: int = 40) -> str:
+    text = "-" if value is None else (json.dumps(value) if isinstance(value, dict | list) else str(value))
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _row(result: Result) -> list[str]:
+    ok = "-" if result.correct is None else ("yes" if result.correct else "NO")
+    answer = result.answer if result.status == Status.SOLVED else (str(result.error) if result.error else None)
+    return [_cell(result.id, 30), _cell(result.language, 8), _cell(result.backend, 13), str(result.status),
+            _cell(answer, 60), _cell(result.expected, 12), ok, f"{result.seconds:.3f}"]
+
+
+class Printer:
+    """Prints results as they arrive: a table (header first) or one JSON object a line."""
+
+    def __init__(self, as_json: bool, total: int | None = None, progress: bool | None = None):
+        self.as_json = as_json
+        self.header_done = False
+        show = progress if progress is not None else (total or 0) >= PROGRESS_THRESHOLD and sys.stderr.isatty()
+        self.bar = None
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=sys.stderr, unit="problem", leave=False)
+
+    def __call__(self, result: Result) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        if self.as_json:
+            print(result.to_json(), flush=True)
+            return
+        if not self.header_done:
+            print("  ".join(TABLE_COLUMNS), flush=True)
+            self.header_done = True
+        print("  ".join(_row(result)), flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _problems_from_paths(paths: Iterable[str]) -> Iterator[Problem]:
+    for path in paths:
+        target = Path(path)
+        if target.is_dir():
+            for file in sorted(p for p in target.iterdir() if p.is_file() and not p.name.startswith(".")):
+                yield from load_problems(file)
+        else:
+            yield from load_problems(target)
+
+
+def _all_good(results: Sequence[Result]) -> bool:
+    return all(r.status == Status.SOLVED and r.correct is not False for r in results)
+
+
+def _engine(args: argparse.Namespace, check_only: bool = False) -> Engine:
+    return Engine(workers=args.workers, backend=getattr(args, "backend", None), timeout=args.timeout,
+                  cross_check=getattr(args, "cross_check", False), check_only=check_only)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    problems = list(_problems_from_paths(args.paths))
+    printer = Printer(args.json, len(problems))
+    results = _engine(args).solve_many(problems, progress=printer)
+    printer.close()
+    for result in results:
+        verdicts = (result.certificate or {}).get("cross_check")
+        if verdicts and not verdicts["agree"]:
+            print(f"warning: {result.id}: backends disagree: {verdicts['verdicts']}", file=sys.stderr)
+    return 0 if _all_good(results) else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = list(_problems_from_paths(args.paths))
+    results = _engine(args, check_only=True).solve_many(problems)
+    for result in results:
+        if args.json:
+            print(result.to_json())
+        elif result.status == Status.SOLVED:
+            summary = ", ".join(f"{k}={v}" for k, v in (result.certificate or {}).items())
+            print(f"{result.id}: ok ({result.language}{'; ' + summary if summary else ''})")
+        else:
+            print(f"{result.id}: {result.error or result.status}")
+    return 0 if all(r.status == Status.SOLVED for r in results) else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    loader = get_loader(args.format)
+    problems: list[Problem] = []
+    for problem in loader(Path(args.path), backend=args.backend):
+        if args.limit is not None and len(problems) >= args.limit:
+            break
+        problems.append(problem)
+    printer = Printer(args.json, len(problems))
+    started = time.perf_counter()
+    results = _engine(args).solve_many(problems, progress=printer)
+    printer.close()
+    summary = summarize(results, time.perf_counter() - started)
+    if args.json:
+        print(json.dumps({key: summary[key] for key in SUMMARY_KEYS}))
+    else:
+        print()
+        for key in SUMMARY_KEYS:
+            print(f"{key}: {summary[key]}")
+    return 0 if _all_good(results) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="neurosym", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(sub: argparse.ArgumentParser, backend: bool = True) -> None:
+        sub.add_argument("--json", action="store_true", help="one JSON object a line")
+        sub.add_argument("--timeout", type=float, default=None, help="seconds per problem (overrides files)")
+        sub.add_argument("--workers", type=int, default=None, help="sandboxed worker processes (default: CPUs)")
+        if backend:
+            sub.add_argument("--backend", default=None, help="backend to use (default: the first available)")
+            sub.add_argument("--cross-check", action="store_true",
+                             help="run every available backend of the language and report disagreements")
+
+    solve = commands.add_parser("solve", help="solve problem files")
+    solve.add_argument("paths", nargs="+", metavar="PATH")
+    common(solve)
+    solve.set_defaults(run=cmd_solve)
+
+    check = commands.add_parser("check", help="parse and type-check problem files only")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    common(check, backend=False)
+    check.set_defaults(run=cmd_check)
+
+    bench = commands.add_parser("bench", help="run a dataset and print accuracy, executable rate and time")
+    bench.add_argument("path", metavar="PATH")
+    bench.add_argument("--format", required=True, help="dataset format (neurosym, folio, logic-lm-programs, ...)")
+    bench.add_argument("--limit", type=int, default=None, help="only the first N problems")
+    common(bench)
+    bench.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "timeout", None) is not None and args.timeout <= 0:
+        parser.error("--timeout must be positive")
+    if getattr(args, "workers", None) is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    try:
+        return args.run(args)
+    except NeurosymError as exc:
+        print(f"neurosym: {exc.info}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

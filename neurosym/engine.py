@@ -1,0 +1,218 @@
+"""Route problems through formalize -> language -> backend (in a sandbox worker) -> Result.
+
+The parent process does only cheap, trusted work: building the Program from the problem's fields (or the
+controlled-English parser for text), the input-size cap and the choice of backend. Parsing and solving of
+the formal code happen in the worker, where a parser blow-up or a prover hang costs one task.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from typing import Any
+
+from neurosym.backends import available_backends, backend_class, choose_backend
+from neurosym.lang import Program, get_language
+from neurosym.problem import Limits, Problem
+from neurosym.result import ErrorInfo, ErrorKind, NeurosymError, Outcome, Result, Status
+from neurosym.sandbox import TaskFailure, WorkerPool, shared_pool
+
+
+def run_backend(backend_name: str, program: Program, limits: Limits) -> Outcome:
+    """Worker-side entry point: solve one program with one backend; errors become error Outcomes."""
+    started = time.perf_counter()
+    try:
+        outcome = backend_class(backend_name)().solve(program, limits)
+    except NeurosymError as exc:
+        outcome = Outcome(Status.ERROR, error=exc.info)
+    except RecursionError:
+        outcome = Outcome(Status.ERROR, error=ErrorInfo(ErrorKind.INPUT, "input nested too deeply to process"))
+    except MemoryError:
+        outcome = Outcome(Status.ERROR, error=ErrorInfo(ErrorKind.MEMORY, f"the memory cap of "
+                                                                          f"{limits.memory_mb} MB was exceeded"))
+    outcome.timings.setdefault("solve", time.perf_counter() - started)
+    return outcome
+
+
+def run_check(program: Program, limits: Limits) -> Outcome:
+    """Worker-side entry point for `neurosym check`: parse and type-check only."""
+    started = time.perf_counter()
+    try:
+        summary = get_language(program.language).check(program)
+        outcome = Outcome(Status.SOLVED, answer="ok", certificate=summary)
+    except NeurosymError as exc:
+        outcome = Outcome(Status.ERROR, error=exc.info)
+    except RecursionError:
+        outcome = Outcome(Status.ERROR, error=ErrorInfo(ErrorKind.INPUT, "input nested too deeply to process"))
+    outcome.timings["check"] = time.perf_counter() - started
+    outcome.timings["solve"] = outcome.timings["check"]
+    return outcome
+
+
+@dataclass
+class _Pending:
+    """A problem on its way: either a finished Result, or futures (one per backend) still running."""
+
+    problem: Problem
+    language: str | None
+    program: Program | None = None
+    result: Result | None = None
+    futures: list[tuple[str, Future, float]] | None = None
+
+
+def _coerce(problem: Problem | dict[str, Any], index: int) -> Problem:
+    return problem if isinstance(problem, Problem) else Problem.from_dict(problem, f"problem-{index + 1}")
+
+
+def formalize(problem: Problem) -> Program:
+    """The formal Program of a problem: given formal fields pass through; text goes to the CNL parser."""
+    if problem.formal or problem.language:
+        if not problem.language:
+            raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r} has formal fields "
+                                                 f"({', '.join(sorted(problem.formal))}) but no 'language'")
+        program = get_language(problem.language).program_from_problem(problem)
+        program.options = {**problem.options, **program.options}
+        return program
+    if problem.text is not None:
+        try:
+            from neurosym.formalize.cnl import formalize_problem
+        except ModuleNotFoundError:
+            raise NeurosymError(ErrorKind.UNSUPPORTED, "natural-language problems need a formalizer; "
+                                                       "none is available") from None
+        return formalize_problem(problem)
+    raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r} has neither formal fields nor text")
+
+
+class Engine:
+    """Solves problems on a pool of sandboxed workers. Reuse one Engine to keep its workers warm."""
+
+    def __init__(self, workers: int | None = None, backend: str | None = None, timeout: float | None = None,
+                 memory_mb: int | None = None, cross_check: bool = False, pool: WorkerPool | None = None,
+                 check_only: bool = False):
+        self.pool = pool or shared_pool(workers)
+        self.backend = backend
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.cross_check = cross_check
+        self.check_only = check_only  # parse and type-check in the worker; no backend runs
+
+    def _limits(self, problem: Problem) -> Limits:
+        limits = problem.limits
+        if self.timeout is not None:
+            limits = replace(limits, seconds=float(self.timeout))
+        if self.memory_mb is not None:
+            limits = replace(limits, memory_mb=int(self.memory_mb))
+        return limits
+
+    def _start(self, problem: Problem) -> _Pending:
+        pending = _Pending(problem, problem.language)
+        if problem.load_error is not None:
+            pending.result = Result.failed(problem.id, problem.language, problem.load_error)
+            return pending
+        started = time.perf_counter()
+        try:
+            program = formalize(problem)
+            pending.language = program.language
+            pending.program = program
+            limits = self._limits(problem)
+            size = program.size_bytes()
+            if size > limits.max_input_bytes:
+                raise NeurosymError(ErrorKind.INPUT, f"input is {size} bytes, over the cap of "
+                                                     f"{limits.max_input_bytes} bytes")
+            requested = problem.backend or self.backend
+            if self.check_only:
+                names = ["check"]
+            elif self.cross_check and not requested:
+                names = [cls.name for cls in available_backends(program.language)]
+                if not names:
+                    names = [choose_backend(program.language).name]  # raises with the reason
+            else:
+                names = [choose_backend(program.language, requested).name]
+        except NeurosymError as exc:
+            pending.result = Result.failed(problem.id, pending.language, exc.info,
+                                           seconds=time.perf_counter() - started)
+            return pending
+        formalize_seconds = time.perf_counter() - started
+        pending.futures = []
+        for name in names:
+            task, args = (run_check, (program, limits)) if self.check_only else (run_backend, (name, program, limits))
+            future = self.pool.submit(task, args, limits.seconds, limits.memory_mb)
+            pending.futures.append((name, future, time.monotonic()))
+        pending.result = Result(problem.id, program.language, Status.ERROR, timings={"formalize": formalize_seconds})
+        return pending
+
+    def _finish(self, pending: _Pending) -> Result:
+        problem = pending.problem
+        result = pending.result
+        assert result is not None
+        if pending.futures:
+            outcomes = [(name, WorkerPool.outcome(future, t0)) for name, future, t0 in pending.futures]
+            result = self._merge(problem, pending, outcomes)
+        result.expected = problem.expect
+        if problem.expect is not None and result.status == Status.SOLVED and result.language:
+            result.correct = get_language(result.language).answers_match(result.answer, problem.expect)
+        elif problem.expect is not None:
+            result.correct = False
+        return result
+
+    def _merge(self, problem: Problem, pending: _Pending, outcomes: list[tuple[str, Any]]) -> Result:
+        results = [self._to_result(problem, pending, name, value) for name, value in outcomes]
+        primary = next((r for r in results if r.status == Status.SOLVED), results[0])
+        if len(results) > 1:
+            verdicts = {r.backend: (r.answer if r.status == Status.SOLVED else str(r.status)) for r in results}
+            decided = {str(r.answer) for r in results if r.status == Status.SOLVED}
+            primary.certificate = dict(primary.certificate or {})
+            primary.certificate["cross_check"] = {"verdicts": verdicts, "agree": len(decided) <= 1}
+        return primary
+
+    @staticmethod
+    def _to_result(problem: Problem, pending: _Pending, backend: str, value: Any) -> Result:
+        base = pending.result
+        assert base is not None
+        timings = dict(base.timings)
+        program_text = None if pending.program is None else _program_text(pending.program)
+        if isinstance(value, TaskFailure):
+            return Result(problem.id, pending.language, value.status, backend=backend, error=value.error,
+                           seconds=value.seconds, timings=timings, program=program_text)
+        timings.update(value.timings)
+        return Result(problem.id, pending.language, value.status, answer=value.answer, backend=backend,
+                      certificate=value.certificate, error=value.error, seconds=value.timings.get("solve", 0.0),
+                      timings=timings, program=program_text)
+
+    def iter_solve(self, problems: Iterable[Problem | dict[str, Any]]) -> Iterator[Result]:
+        """Results in the order of the problems, solving ahead on every worker."""
+        window: list[_Pending] = []
+        ahead = self.pool.workers * 2
+        for index, problem in enumerate(problems):
+            window.append(self._start(_coerce(problem, index)))
+            while len(window) > ahead:
+                yield self._finish(window.pop(0))
+        while window:
+            yield self._finish(window.pop(0))
+
+    def solve_many(self, problems: Iterable[Problem | dict[str, Any]],
+                   progress: Callable[[Result], None] | None = None) -> list[Result]:
+        results = []
+        for result in self.iter_solve(problems):
+            results.append(result)
+            if progress:
+                progress(result)
+        return results
+
+
+def _program_text(program: Program) -> str:
+    return "\n".join(f"{key}: {value}" for key, value in program.fields.items())
+
+
+def solve(problem: Problem | dict[str, Any], *, backend: str | None = None, timeout: float | None = None,
+          cross_check: bool = False) -> Result:
+    """Solve one problem in a sandboxed worker and return its Result."""
+    return Engine(backend=backend, timeout=timeout, cross_check=cross_check).solve_many([problem])[0]
+
+
+def solve_many(problems: Iterable[Problem | dict[str, Any]], *, workers: int | None = None,
+               backend: str | None = None, timeout: float | None = None, cross_check: bool = False) -> list[Result]:
+    """Solve many problems on `workers` sandboxed processes; one bad problem never stops the rest."""
+    return Engine(workers=workers, backend=backend, timeout=timeout, cross_check=cross_check).solve_many(problems)

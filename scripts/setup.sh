@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Idempotent set-up: system provers (E prover, SWI-Prolog, Graphviz) and the project's virtual environment.
+# Every README command calls this first; a second run only checks and returns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(eprover swi-prolog-nox)
+missing=()
+command -v eprover >/dev/null 2>&1 || missing+=(eprover)
+command -v swipl >/dev/null 2>&1 || missing+=(swi-prolog-nox)
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "setup: installing ${missing[*]} with apt-get" >&2
+    $SUDO apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these system packages: ${SYSTEM_PACKAGES[*]} (Debian names)" >&2
+    echo "setup: the backends that need them report themselves unavailable until then" >&2
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+EXTRAS=${NEUROSYM_EXTRAS:-test}
+stamp=.venv/.neurosym-installed-$EXTRAS
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  touch "$stamp"
+fi
