@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(eprover swi-prolog-nox)
+SYSTEM_PACKAGES=(eprover swi-prolog-nox graphviz)
 missing=()
 command -v eprover >/dev/null 2>&1 || missing+=(eprover)
 command -v swipl >/dev/null 2>&1 || missing+=(swi-prolog-nox)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -1,0 +1,1 @@
+"""Planning beyond the planner: plan parsing and validation."""
