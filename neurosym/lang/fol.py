@@ -1,0 +1,432 @@
+"""First-order logic: parse (grammars/fol.lark) into a small typed tree, check it, read FOL problems.
+
+A FOL problem asks whether a conclusion follows from premises. Formulas are numbered as a program's
+lines: premise i is line i, the conclusion is the line after the last premise, unless the source says
+where each formula sat (bare `.fol` files keep their own line numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import lark
+from lark.visitors import Transformer_NonRecursive
+
+from neurosym.lang.base import Language, Program, require_field
+from neurosym.problem import Problem
+from neurosym.resources import grammar_text
+from neurosym.result import ErrorKind, NeurosymError
+
+MAX_NESTING = 200  # deeper formulas are refused before any recursive pass sees them
+
+# ---------------------------------------------------------------------------------------------- the tree
+
+
+@dataclass(frozen=True)
+class Term:
+    """A variable, a constant, or a function application; which one depends on quantifier bindings."""
+
+    name: str
+    args: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class Atom:
+    predicate: str
+    args: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class Equal:
+    left: Term
+    right: Term
+
+
+@dataclass(frozen=True)
+class Const:
+    value: bool
+
+
+@dataclass(frozen=True)
+class Not:
+    body: Formula
+
+
+@dataclass(frozen=True)
+class Connective:
+    """and / or / xor (n-ary, left to right), implies (right-associative), iff (left to right)."""
+
+    op: str
+    parts: tuple[Formula, ...]
+
+
+@dataclass(frozen=True)
+class Quantified:
+    kind: str  # "forall" | "exists"
+    variables: tuple[str, ...]
+    body: Formula
+
+
+Formula = Atom | Equal | Const | Not | Connective | Quantified
+
+OPERATOR_BY_TOKEN = {"AND": "and", "OR": "or", "XOR": "xor", "IMPLIES": "implies", "IFF": "iff"}
+
+
+class _ToTree(Transformer_NonRecursive):
+    """Lark tree -> Formula. Non-recursive, so long chains and deep nesting cannot overflow the stack."""
+
+    def start(self, children: list[Any]) -> Formula:
+        return children[0]
+
+    def _chain(self, children: list[Any]) -> Formula:
+        parts = tuple(c for c in children if not isinstance(c, lark.Token))
+        op = OPERATOR_BY_TOKEN[next(c.type for c in children if isinstance(c, lark.Token))]
+        return Connective(op, parts)
+
+    conj = disj = xor = iff = _chain
+
+    def implies(self, children: list[Any]) -> Formula:
+        parts = [c for c in children if not isinstance(c, lark.Token)]
+        formula = parts[-1]
+        for antecedent in reversed(parts[:-1]):
+            formula = Connective("implies", (antecedent, formula))
+        return formula
+
+    def negation(self, children: list[Any]) -> Formula:
+        return Not(children[-1])
+
+    def quantified(self, children: list[Any]) -> Formula:
+        kind = children[0]
+        variables = children[1]
+        return Quantified(kind, variables, children[-1])
+
+    def forall(self, _: list[Any]) -> str:
+        return "forall"
+
+    def exists(self, _: list[Any]) -> str:
+        return "exists"
+
+    def variables(self, children: list[Any]) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
+
+    def atom(self, children: list[Any]) -> Formula:
+        return Atom(str(children[0]), children[1])
+
+    def proposition(self, children: list[Any]) -> Formula:
+        return Atom(str(children[0]))
+
+    def equality(self, children: list[Any]) -> Formula:
+        return Equal(children[0], children[2])
+
+    def inequality(self, children: list[Any]) -> Formula:
+        return Not(Equal(children[0], children[2]))
+
+    def truth(self, _: list[Any]) -> Formula:
+        return Const(True)
+
+    def falsity(self, _: list[Any]) -> Formula:
+        return Const(False)
+
+    def terms(self, children: list[Any]) -> tuple[Term, ...]:
+        return tuple(children)
+
+    def name(self, children: list[Any]) -> Term:
+        return Term(str(children[0]))
+
+    def function(self, children: list[Any]) -> Term:
+        return Term(str(children[0]), children[1])
+
+
+# ------------------------------------------------------------------------------------------------ parsing
+
+TERMINAL_SPELLING = {
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NOT": "a negation (¬ ~ ! -)",
+    "AND": "∧ (&)", "OR": "∨ (|)", "XOR": "⊕", "IMPLIES": "→ (->)", "IFF": "↔ (<->)", "EQUALS": "=",
+    "NOT_EQUALS": "≠ (!=)", "DOT": "'.'", "$END": "the end of the formula",
+}
+
+
+@cache
+def _parser() -> lark.Lark:
+    return lark.Lark(grammar_text("fol"), parser="lalr", start="start", propagate_positions=False)
+
+
+def _spell_terminal(name: str) -> str:
+    if name in TERMINAL_SPELLING:
+        return TERMINAL_SPELLING[name]
+    try:
+        return repr(_parser().get_terminal(name).pattern.value)  # anonymous keywords: 'forall', '∀', ...
+    except KeyError:
+        return name.lower()
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = sorted({_spell_terminal(name) for name in expected})
+    if len(names) > 8:
+        names = [*names[:8], "..."]
+    return ", ".join(names)
+
+
+def _nesting_depth(text: str) -> tuple[int, int]:
+    """The deepest bracket/negation/quantifier nesting and the offset where it is reached (cheap scan)."""
+    depth = deepest = 0
+    at = 0
+    for match in re.finditer(r"[()]|[¬~!∀∃]", text):
+        char = match.group()
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        else:
+            depth += 0  # prefix operators are counted below, per run
+        if depth > deepest:
+            deepest, at = depth, match.start()
+    # a run of prefix operators (¬¬¬P, ∀x∀y..., ----P) nests too
+    for match in re.finditer(r"(?:[¬~!\-]\s*|[∀∃]\s*\w+\s*){2,}", text):
+        run = len(re.findall(r"[¬~!\-∀∃]", match.group()))
+        if run > deepest:
+            deepest, at = run, match.start()
+    return deepest, at
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
+    """Parse one formula; NeurosymError(SYNTAX) with line:column and what was expected on failure.
+
+    `line` is the formula's line in its program, so errors point into the program the user wrote.
+    """
+    if not text.strip():
+        raise NeurosymError(ErrorKind.SYNTAX, f"{what} is empty", line, 1)
+    depth, at = _nesting_depth(text)
+    if depth > MAX_NESTING:
+        row, column = _line_column(text, at)
+        raise NeurosymError(ErrorKind.INPUT, f"{what} is nested {depth} deep; the limit is {MAX_NESTING}",
+                            line + row - 1, column)
+    try:
+        tree = _parser().parse(text)
+    except lark.UnexpectedCharacters as exc:
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "end of input"
+        raise NeurosymError(ErrorKind.SYNTAX, f"{what}: unexpected character {char!r}; expected "
+                                              f"{_describe_expected(exc.allowed)}",
+                            line + exc.line - 1, exc.column) from None
+    except lark.UnexpectedEOF as exc:
+        row, column = _line_column(text, len(text.rstrip()))
+        raise NeurosymError(ErrorKind.SYNTAX, f"{what} ends too early; expected "
+                                              f"{_describe_expected(set(exc.expected))}",
+                            line + row - 1, column + 1) from None
+    except lark.UnexpectedToken as exc:
+        if exc.token.type == "$END":
+            row, column = _line_column(text, len(text.rstrip()))
+            found, column = "the end of the formula", column + 1
+        else:
+            row, column, found = exc.line, exc.column, repr(str(exc.token))
+        raise NeurosymError(ErrorKind.SYNTAX, f"{what}: unexpected {found}; expected "
+                                              f"{_describe_expected(exc.expected)}",
+                            line + row - 1, column) from None
+    return _ToTree().transform(tree)
+
+
+# ----------------------------------------------------------------------------------------------- checking
+
+
+def subformulas(formula: Formula) -> Iterator[tuple[Formula, frozenset[str]]]:
+    """Every subformula with the variables bound around it (iterative: safe on long chains)."""
+    stack: list[tuple[Formula, frozenset[str]]] = [(formula, frozenset())]
+    while stack:
+        node, bound = stack.pop()
+        yield node, bound
+        if isinstance(node, Not):
+            stack.append((node.body, bound))
+        elif isinstance(node, Connective):
+            stack.extend((part, bound) for part in reversed(node.parts))
+        elif isinstance(node, Quantified):
+            stack.append((node.body, bound | set(node.variables)))
+
+
+def _terms(args: tuple[Term, ...]) -> Iterator[Term]:
+    stack = list(reversed(args))
+    while stack:
+        term = stack.pop()
+        yield term
+        stack.extend(reversed(term.args))
+
+
+@dataclass
+class Signature:
+    """The symbols of a problem: predicates and functions with arities, constants, and bound names."""
+
+    predicates: dict[str, int]
+    functions: dict[str, int]
+    constants: set[str]
+    variables: set[str]
+
+
+FREE_VARIABLE_NAME = re.compile(r"[u-z][0-9]?$")  # variables by convention (x, y1); y1995 is a constant
+
+
+def check_formulas(formulas: list[tuple[Formula, int, str]], texts: list[str] | None = None) -> Signature:
+    """Type-check formulas given as (formula, line, label); NeurosymError(TYPE) names the first clash.
+
+    With the formulas' source `texts`, the error's column points at the first use of the symbol.
+    """
+    predicates: dict[str, tuple[int, int]] = {}  # name -> (arity, line first seen)
+    functions: dict[str, tuple[int, int]] = {}
+    constants: dict[str, int] = {}
+    bound_anywhere: set[str] = set()
+    for formula, _, _ in formulas:
+        for node, _ in subformulas(formula):
+            if isinstance(node, Quantified):
+                bound_anywhere.update(node.variables)
+
+    current_text = ""
+
+    def clash(message: str, line: int, symbol: str | None = None) -> NeurosymError:
+        found = re.search(rf"(?<![\w'’]){re.escape(symbol)}(?![\w'’])", current_text) if symbol else None
+        return NeurosymError(ErrorKind.TYPE, message, line, found.start() + 1 if found else 1)
+
+    for index, (formula, line, label) in enumerate(formulas):
+        current_text = texts[index] if texts is not None else ""
+        for node, bound in subformulas(formula):
+            if isinstance(node, Quantified):
+                for variable in node.variables:
+                    if variable in predicates or variable in functions:
+                        raise clash(f"{label}: {variable!r} is bound as a variable but used as a "
+                                    f"predicate or function elsewhere", line, variable)
+            term_args: tuple[Term, ...] = ()
+            if isinstance(node, Atom):
+                seen = predicates.setdefault(node.predicate, (len(node.args), line))
+                if seen[0] != len(node.args):
+                    raise clash(f"{label}: predicate {node.predicate!r} is used with {len(node.args)} "
+                                f"argument(s) here but {seen[0]} on line {seen[1]}", line, node.predicate)
+                if node.predicate in functions or node.predicate in constants:
+                    raise clash(f"{label}: {node.predicate!r} is used both as a predicate and as a term", line,
+                                node.predicate)
+                term_args = node.args
+            elif isinstance(node, Equal):
+                term_args = (node.left, node.right)
+            for term in _terms(term_args):
+                if term.name in predicates:
+                    raise clash(f"{label}: predicate {term.name!r} is used as a term", line, term.name)
+                if term.args:
+                    seen = functions.setdefault(term.name, (len(term.args), line))
+                    if seen[0] != len(term.args):
+                        raise clash(f"{label}: function {term.name!r} is used with {len(term.args)} "
+                                    f"argument(s) here but {seen[0]} on line {seen[1]}", line, term.name)
+                    if term.name in bound or term.name in constants:
+                        raise clash(f"{label}: {term.name!r} is used both as a function and as a "
+                                    f"variable or constant", line, term.name)
+                elif term.name not in bound:
+                    if term.name in bound_anywhere or FREE_VARIABLE_NAME.match(term.name):
+                        raise clash(f"{label}: variable {term.name!r} is not bound by any quantifier here",
+                                    line, term.name)
+                    if term.name in functions:
+                        raise clash(f"{label}: {term.name!r} is used both as a function and a constant", line,
+                                    term.name)
+                    constants.setdefault(term.name, line)
+    return Signature({k: v[0] for k, v in predicates.items()}, {k: v[0] for k, v in functions.items()},
+                     set(constants), bound_anywhere)
+
+
+# ---------------------------------------------------------------------------------------------- problems
+
+
+@dataclass
+class ParsedProblem:
+    premises: list[Formula]
+    conclusion: Formula
+    signature: Signature
+    premise_texts: list[str]
+    conclusion_text: str
+
+
+def parse_program(program: Program) -> ParsedProblem:
+    """Parse and type-check a FOL program's premises and conclusion."""
+    premises_text: list[str] = program.fields["premises"]
+    conclusion_text: str = program.fields["conclusion"]
+    lines: list[int] = program.fields.get("lines") or list(range(1, len(premises_text) + 2))
+    if not premises_text:
+        raise NeurosymError(ErrorKind.INPUT, "the premise list is empty: there is nothing to reason from")
+    premises = [parse_formula(text, lines[i], f"premise {i + 1}") for i, text in enumerate(premises_text)]
+    conclusion = parse_formula(conclusion_text, lines[-1], "conclusion")
+    labelled = [(f, lines[i], f"premise {i + 1}") for i, f in enumerate(premises)]
+    labelled.append((conclusion, lines[-1], "conclusion"))
+    signature = check_formulas(labelled, [*premises_text, conclusion_text])
+    return ParsedProblem(premises, conclusion, signature, premises_text, conclusion_text)
+
+
+ANSWER_SYNONYMS = {"true": "true", "yes": "true", "a": "true", "false": "false", "no": "false",
+                   "b": "false", "uncertain": "uncertain", "unknown": "uncertain", "c": "uncertain"}
+
+CONCLUSION_MARK = re.compile(r"^\s*(?:⊢|\|-|conclusion\s*:)\s*", re.IGNORECASE)
+EXPECT_COMMENT = re.compile(r"^\s*[#%]\s*expect\s*:\s*(\S+)", re.IGNORECASE)
+
+
+class FolLanguage(Language):
+    name = "fol"
+    suffixes = (".fol",)
+
+    def program_from_problem(self, problem: Problem) -> Program:
+        premises = require_field(problem, "premises", (list, str))
+        if isinstance(premises, str):
+            premises = [line for line in premises.splitlines() if line.strip()]
+        if not all(isinstance(p, str) for p in premises):
+            raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r}: every premise must be a string")
+        conclusion = require_field(problem, "conclusion", str)
+        fields: dict[str, Any] = {"premises": list(premises), "conclusion": conclusion}
+        if isinstance(problem.formal.get("lines"), list):
+            fields["lines"] = problem.formal["lines"]
+        return Program("fol", fields)
+
+    def check(self, program: Program) -> dict[str, Any]:
+        parsed = parse_program(program)
+        return {"premises": len(parsed.premises), "predicates": len(parsed.signature.predicates),
+                "constants": len(parsed.signature.constants)}
+
+    def problem_from_bare_file(self, text: str, path: Path) -> Problem:
+        """A `.fol` file: one premise a line, the conclusion on a line starting with ⊢ or |-.
+
+        Lines starting with # or % are comments; `# expect: true` sets the expected answer.
+        """
+        premises: list[str] = []
+        lines: list[int] = []
+        conclusion = None
+        expect = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if match := EXPECT_COMMENT.match(line):
+                expect = match.group(1)
+                continue
+            if not line.strip() or line.lstrip().startswith(("#", "%")):
+                continue
+            if match := CONCLUSION_MARK.match(line):
+                if conclusion is not None:
+                    return Problem.broken(path.stem, f"{path}: line {number}: a second conclusion", str(path),
+                                          line=number, column=1)
+                conclusion = line[match.end():]
+                conclusion_line = number
+                continue
+            premises.append(line.strip())
+            lines.append(number)
+        if conclusion is None:
+            return Problem.broken(path.stem, f"{path}: no conclusion line (start it with ⊢ or |-)", str(path))
+        data = {"id": path.stem, "language": "fol", "premises": premises, "conclusion": conclusion,
+                "lines": [*lines, conclusion_line], "expect": expect}
+        return Problem.from_dict(data, path.stem, source=str(path))
+
+    def normalize_answer(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        text = str(value).strip().lower()
+        return ANSWER_SYNONYMS.get(text, text)
+
+
+LANGUAGE = FolLanguage()
