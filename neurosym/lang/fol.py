@@ -223,15 +223,14 @@ def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
         row, column = _line_column(text, len(text.rstrip()))
         raise NeurosymError(ErrorKind.SYNTAX, f"{what} ends too early; expected "
                                               f"{_describe_expected(set(exc.expected))}",
-                            line + row - 1, column + 1) from None
+                            line + row - 1, column) from None
     except lark.UnexpectedToken as exc:
         if exc.token.type == "$END":
             row, column = _line_column(text, len(text.rstrip()))
-            found, column = "the end of the formula", column + 1
+            message = f"{what} ends too early"
         else:
-            row, column, found = exc.line, exc.column, repr(str(exc.token))
-        raise NeurosymError(ErrorKind.SYNTAX, f"{what}: unexpected {found}; expected "
-                                              f"{_describe_expected(exc.expected)}",
+            row, column, message = exc.line, exc.column, f"{what}: unexpected {str(exc.token)!r}"
+        raise NeurosymError(ErrorKind.SYNTAX, f"{message}; expected {_describe_expected(exc.expected)}",
                             line + row - 1, column) from None
     return _ToTree().transform(tree)
 
