@@ -20,6 +20,7 @@ from neurosym.problem import Problem, load_problems
 from neurosym.result import NeurosymError, Result, Status
 
 TABLE_COLUMNS = ("id", "language", "backend", "status", "answer", "expected", "ok", "seconds")
+COLUMN_WIDTHS = (28, 8, 13, 7, 60, 10, 3, 8)  # fixed, so rows line up while they stream in
 PROGRESS_THRESHOLD = 20
 
 
@@ -32,8 +33,13 @@ def _cell(value: object, width: int = 40) -> str:
 def _row(result: Result) -> list[str]:
     ok = "-" if result.correct is None else ("yes" if result.correct else "NO")
     answer = result.answer if result.status == Status.SOLVED else (str(result.error) if result.error else None)
-    return [_cell(result.id, 30), _cell(result.language, 8), _cell(result.backend, 13), str(result.status),
-            _cell(answer, 60), _cell(result.expected, 12), ok, f"{result.seconds:.3f}"]
+    cells = [result.id, result.language, result.backend, result.status, answer, result.expected, ok,
+             f"{result.seconds:.3f}"]
+    return [_cell(cell, width) for cell, width in zip(cells, COLUMN_WIDTHS, strict=True)]
+
+
+def _line(cells: Sequence[str]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, COLUMN_WIDTHS, strict=True)).rstrip()
 
 
 class Printer:
@@ -56,9 +62,9 @@ class Printer:
             print(result.to_json(), flush=True)
             return
         if not self.header_done:
-            print("  ".join(TABLE_COLUMNS), flush=True)
+            print(_line(TABLE_COLUMNS), flush=True)
             self.header_done = True
-        print("  ".join(_row(result)), flush=True)
+        print(_line(_row(result)), flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -33,7 +33,8 @@ def test_json_list_and_default_ids(tmp_path: Path) -> None:
 
 
 def test_json_lines_bad_line_is_located_and_others_survive(tmp_path: Path) -> None:
-    path = write(tmp_path, "many.jsonl", '{"id": "a", "language": "fol"}\n{not json\n\n{"id": "c", "language": "fol"}\n')
+    lines = '{"id": "a", "language": "fol"}\n{not json\n\n{"id": "c", "language": "fol"}\n'
+    path = write(tmp_path, "many.jsonl", lines)
     problems = list(load_problems(path))
     assert [p.id for p in problems] == ["a", "many:2", "c"]
     error = problems[1].load_error
