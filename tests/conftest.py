@@ -23,3 +23,33 @@ def engine():
     from neurosym import Engine
 
     return Engine(workers=2)
+
+
+class _ByteTokenizer:
+    """A tokenizer whose tokens are the 256 bytes (+ EOS): lets llguidance match text without a model."""
+
+    eos_token_id = 256
+    bos_token_id = None
+    tokens = [bytes([i]) for i in range(256)] + [b"<eos>"]
+
+    def __call__(self, text: str | bytes) -> list[int]:
+        return list(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def llguidance_accepts():
+    """`accepts(grammar_text, text) -> bool`: does llguidance's matcher accept the whole text?
+
+    The decoder-side twin of a Lark parse: a grammar serves both, so on real inputs they must agree.
+    """
+    import llguidance
+
+    tokenizer = llguidance.LLTokenizer(llguidance.TokenizerWrapper(_ByteTokenizer()))
+    compiled: dict[str, str] = {}
+
+    def accepts(grammar_text: str, text: str) -> bool:
+        grammar = compiled.setdefault(grammar_text, llguidance.grammar_from("lark", grammar_text))
+        matcher = llguidance.LLMatcher(tokenizer, grammar, log_level=0)
+        return matcher.consume_tokens(list(text.encode("utf-8"))) and matcher.is_accepting()
+
+    return accepts
