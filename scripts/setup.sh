@@ -28,7 +28,12 @@ fi
 EXTRAS=${NEUROSYM_EXTRAS:-test}
 stamp=.venv/.neurosym-installed-$EXTRAS
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  log=.venv/pip-install.log
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[$EXTRAS]"; } \
+      >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: installing the Python package failed (full log above, also in $log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
