@@ -67,7 +67,8 @@ class EProverBackend(Backend):
         timings = {"e_prover": time.perf_counter() - started}
         statuses = {side: self._status(out) for side, (_, out, _) in outputs.items()}
         certificate: dict[str, object] = {"szs": statuses}
-        if statuses["prove"] in PROVED and statuses["refute"] in PROVED:
+        if "ContradictoryAxioms" in statuses.values() or all(s in PROVED for s in statuses.values()):
+            # E refuted the premises on their own: everything follows, so neither true nor false is the answer
             return Outcome(Status.SOLVED, "inconsistent", certificate, timings=timings)
         for side, answer in (("prove", "true"), ("refute", "false")):
             if statuses[side] in PROVED:
