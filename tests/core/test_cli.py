@@ -68,3 +68,14 @@ def test_bench_json_ends_with_the_summary_contract() -> None:
     assert tuple(summary) == SUMMARY_KEYS
     assert summary["n"] == 1 and summary["correct"] == 1 and summary["executable_rate"] == 1.0
     assert json.loads(lines[0])["id"] == "fol-socrates"
+
+
+def test_option_applies_to_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "nl.yaml"
+    path.write_text("text: Bob is big. If something is big then it is red.\nquestion: Is Bob red?\nexpect: true\n",
+                    encoding="utf-8")
+    open_world = json.loads(neurosym("solve", "--json", str(path)).stdout)
+    closed_world = json.loads(neurosym("solve", "--json", "--option", "world=closed", str(path)).stdout)
+    assert (open_world["language"], open_world["answer"]) == ("fol", "true")
+    assert (closed_world["language"], closed_world["backend"], closed_world["answer"]) == ("prolog", "swipl", "true")
+    assert neurosym("solve", "--option", "no-equals-sign", str(path)).returncode == 2
