@@ -162,9 +162,11 @@ class Engine:
         primary = next((r for r in results if r.status == Status.SOLVED), results[0])
         if len(results) > 1:
             verdicts = {r.backend: (r.answer if r.status == Status.SOLVED else str(r.status)) for r in results}
-            decided = {str(r.answer) for r in results if r.status == Status.SOLVED}
+            decided = [r.answer for r in results if r.status == Status.SOLVED]
+            language = get_language(primary.language) if primary.language else None
+            agree = language is None or all(language.same_verdict(decided[0], other) for other in decided[1:])
             primary.certificate = dict(primary.certificate or {})
-            primary.certificate["cross_check"] = {"verdicts": verdicts, "agree": len(decided) <= 1}
+            primary.certificate["cross_check"] = {"verdicts": verdicts, "agree": agree}
         return primary
 
     @staticmethod

@@ -57,6 +57,13 @@ class Language(ABC):
     def answers_match(self, answer: Any, expected: Any) -> bool:
         return self.normalize_answer(answer) == self.normalize_answer(expected)
 
+    def same_verdict(self, first: Any, second: Any) -> bool:
+        """Do two backends' answers to one problem agree (cross-check)? Default: equal once normalized.
+
+        Languages with many right answers override it: two different valid plans are not a disagreement.
+        """
+        return self.normalize_answer(first) == self.normalize_answer(second)
+
 
 def require_field(problem: Problem, name: str, kind: type | tuple[type, ...] = str) -> Any:
     """A formal field of a problem, or a clear INPUT error naming it."""

@@ -1,0 +1,7 @@
+(define (problem bw-tower-4)
+  (:domain blocksworld-typed)
+  (:objects a b c d - block)
+  (:init (handempty)
+         (ontable a) (ontable b) (on c a) (ontable d)
+         (clear b) (clear c) (clear d))
+  (:goal (and (on a b) (on b c) (on c d))))
