@@ -18,6 +18,7 @@ from lark import v_args
 from lark.visitors import Transformer_NonRecursive
 
 from neurosym.lang.base import Language, Program, require_field
+from neurosym.lang.syntax import line_column, parse_located
 from neurosym.problem import Problem as ProblemSpec
 from neurosym.resources import grammar_text
 from neurosym.result import ErrorKind, NeurosymError
@@ -450,35 +451,10 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar_text("pddl"), parser="lalr", start="start", propagate_positions=True)
 
 
-def _spell(name: str) -> str:
-    if name in TERMINAL_SPELLING:
-        return TERMINAL_SPELLING[name]
-    try:
-        return repr(_parser().get_terminal(name).pattern.value)
-    except KeyError:
-        return name.lower()
-
-
 def _fail(
     message: str, line: int | None = None, column: int | None = None, kind: ErrorKind = ErrorKind.TYPE
 ) -> NoReturn:
     raise NeurosymError(kind, message, line, column)
-
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _open_parens(text: str, end: int) -> list[int]:
-    """Offsets of the '(' still open at `end` (comments skipped)."""
-    stack: list[int] = []
-    for match in re.finditer(r";[^\n]*|[()]", text[:end]):
-        token = match.group()
-        if token == "(":
-            stack.append(match.start())
-        elif token == ")" and stack:
-            stack.pop()
-    return stack
 
 
 def _check_nesting(text: str, what: str) -> None:
@@ -488,7 +464,7 @@ def _check_nesting(text: str, what: str) -> None:
         if token == "(":
             depth += 1
             if depth > MAX_NESTING:
-                line, column = _line_column(text, match.start())
+                line, column = line_column(text, match.start())
                 _fail(f"{what}: parentheses nested deeper than {MAX_NESTING}", line, column, ErrorKind.INPUT)
         elif token == ")":
             depth -= 1
@@ -498,57 +474,10 @@ def parse(text: str, what: str = "pddl") -> Domain | PlanningProblem:
     """Parse one domain or problem text; NeurosymError(SYNTAX) with line:column and what was expected."""
     _check_nesting(text, what)
     source = text.translate(_ASCII_LOWER)
-    try:
-        tree = _parser().parse(source)
-    except lark.UnexpectedInput as exc:
-        raise _syntax_error(exc, source, what) from None
+    tree = parse_located(_parser(), source, what, spellings=TERMINAL_SPELLING, comment=r";[^\n]*")
     parsed, positions = _ToTree().transform(tree)
     parsed._positions = positions  # type: ignore[union-attr]  # kept for the checks, not part of the model
     return parsed
-
-
-def _syntax_error(exc: lark.UnexpectedInput, text: str, what: str) -> NeurosymError:
-    expected = sorted(
-        {_spell(t) for t in (getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())}
-    )
-    if len(expected) > 10:
-        expected = [*expected[:10], "..."]
-    wanted = f"; expected {', '.join(expected)}" if expected else ""
-    if isinstance(exc, lark.UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
-        still_open = _open_parens(text, len(text))
-        if still_open:
-            line, column = _line_column(text, still_open[-1])
-            return NeurosymError(
-                ErrorKind.SYNTAX,
-                f"{what}: unbalanced parentheses: the text ends with "
-                f"{len(still_open)} '(' not closed; the innermost opened "
-                f"at line {line}, column {column}{wanted}",
-                line,
-                column,
-            )
-        line, column = _line_column(text, len(text))
-        return NeurosymError(ErrorKind.SYNTAX, f"{what}: unexpected end of text{wanted}", line, column)
-    line, column = exc.line, exc.column
-    if isinstance(exc, lark.UnexpectedToken):
-        found = repr(str(exc.token))
-    else:
-        found = repr(text[exc.pos_in_stream]) if 0 <= exc.pos_in_stream < len(text) else "a character"
-    hint = ""
-    offset = getattr(exc, "pos_in_stream", None)
-    if found == "'('" and offset is not None:
-        still_open = _open_parens(text, offset)
-        if still_open:
-            open_line, open_column = _line_column(text, still_open[-1])
-            if open_line < line:
-                hint = f" (is the '(' at line {open_line}, column {open_column} missing its ')'?)"
-    if found == "')'" and offset is not None and not _open_parens(text, offset):
-        hint = " (unbalanced parentheses: this ')' closes nothing)"
-    return NeurosymError(
-        ErrorKind.SYNTAX,
-        f"{what}: unexpected {found} at line {line}, column {column}{wanted}{hint}",
-        line,
-        column,
-    )
 
 
 # ------------------------------------------------------------------------------------------------- checks

@@ -1,12 +1,15 @@
 """Parse with a Lark grammar; turn Lark's exceptions into located errors that say what was expected.
 
 Every language module parses through `parse_located`, so every syntax error in neurosym has the same
-shape: kind `syntax`, the line and column in the program the user wrote, the offending text, and the
-tokens that would have been accepted, spelled as a user writes them rather than as Lark names them.
+shape: kind `syntax`, the line and column in the program the user wrote, the offending text, the tokens
+that would have been accepted (spelled as a user writes them, not as Lark names them), and, since most
+syntax errors in LLM-written code are unbalanced brackets, which '(' was left open or which ')' closes
+nothing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,7 +17,7 @@ import lark
 
 from neurosym.result import ErrorKind, NeurosymError
 
-MAX_EXPECTED_SHOWN = 8
+MAX_EXPECTED_SHOWN = 10
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
@@ -22,6 +25,18 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+def open_brackets(text: str, end: int, comment: str | None = None) -> list[int]:
+    """Offsets of the '(' still open at `end`; text matching the `comment` regex is skipped."""
+    pattern = re.compile(rf"{comment}|[()]" if comment else r"[()]")
+    stack: list[int] = []
+    for match in pattern.finditer(text, 0, end):
+        if match.group() == "(":
+            stack.append(match.start())
+        elif match.group() == ")" and stack:
+            stack.pop()
+    return stack
 
 
 def describe_expected(parser: lark.Lark, expected: Iterable[str], spellings: Mapping[str, str]) -> str:
@@ -44,25 +59,47 @@ def describe_expected(parser: lark.Lark, expected: Iterable[str], spellings: Map
 
 
 def parse_located(parser: lark.Lark, text: str, what: str, first_line: int = 1,
-                  spellings: Mapping[str, str] | None = None) -> Any:
-    """`parser.parse(text)` (a tree, or what an inline transformer built), or NeurosymError(SYNTAX)
-    located at `first_line` + the line inside `text`."""
-    spellings = spellings or {}
+                  spellings: Mapping[str, str] | None = None, comment: str | None = None) -> Any:
+    """`parser.parse(text)` (a tree, or what an inline transformer built), or NeurosymError(SYNTAX).
+
+    The error is located at `first_line` + its line inside `text`; `comment` is the language's comment
+    regex, so brackets inside comments are not counted.
+    """
     try:
         return parser.parse(text)
-    except lark.UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "end of input"
-        message = f"{what}: unexpected character {char!r}; expected {describe_expected(parser, exc.allowed, spellings)}"
-        raise NeurosymError(ErrorKind.SYNTAX, message, first_line + exc.line - 1, exc.column) from None
-    except lark.UnexpectedEOF as exc:
-        row, column = line_column(text, len(text.rstrip()))
-        message = f"{what} ends too early; expected {describe_expected(parser, exc.expected, spellings)}"
-        raise NeurosymError(ErrorKind.SYNTAX, message, first_line + row - 1, column) from None
-    except lark.UnexpectedToken as exc:
-        if exc.token.type == "$END":
-            row, column = line_column(text, len(text.rstrip()))
-            found = f"{what} ends too early"
-        else:
-            row, column, found = exc.line, exc.column, f"{what}: unexpected {str(exc.token)!r}"
-        message = f"{found}; expected {describe_expected(parser, exc.expected, spellings)}"
-        raise NeurosymError(ErrorKind.SYNTAX, message, first_line + row - 1, column) from None
+    except lark.UnexpectedInput as exc:
+        raise _located_error(parser, exc, text, what, spellings or {}, comment, first_line - 1) from None
+
+
+def _located_error(parser: lark.Lark, exc: lark.UnexpectedInput, text: str, what: str,
+                   spellings: Mapping[str, str], comment: str | None, line_offset: int) -> NeurosymError:
+    accepted = getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ()
+    wanted = describe_expected(parser, accepted, spellings)
+    wanted = f"; expected {wanted}" if wanted else ""
+    at_end = isinstance(exc, lark.UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END"
+    if at_end:
+        still_open = open_brackets(text, len(text), comment)
+        if still_open:
+            line, column = line_column(text, still_open[-1])
+            message = (f"{what}: unbalanced parentheses: the text ends with {len(still_open)} '(' not closed; "
+                       f"the innermost opened at line {line + line_offset}, column {column}{wanted}")
+            return NeurosymError(ErrorKind.SYNTAX, message, line + line_offset, column)
+        line, column = line_column(text, len(text.rstrip()))
+        return NeurosymError(ErrorKind.SYNTAX, f"{what} ends too early{wanted}", line + line_offset, column)
+    offset = exc.pos_in_stream
+    if isinstance(exc, lark.UnexpectedToken):
+        found = f"unexpected {str(exc.token)!r}"
+    else:
+        char = text[offset] if 0 <= offset < len(text) else "end of input"
+        found = f"unexpected character {char!r}"
+    hint = ""
+    if 0 <= offset < len(text) and text[offset] == "(":
+        still_open = open_brackets(text, offset, comment)
+        if still_open:
+            open_line, open_column = line_column(text, still_open[-1])
+            if open_line < exc.line:
+                hint = f" (is the '(' at line {open_line + line_offset}, column {open_column} missing its ')'?)"
+    elif 0 <= offset < len(text) and text[offset] == ")" and not open_brackets(text, offset, comment):
+        hint = " (unbalanced parentheses: this ')' closes nothing)"
+    line = exc.line + line_offset
+    return NeurosymError(ErrorKind.SYNTAX, f"{what}: {found}{wanted}{hint}", line, exc.column)

@@ -85,7 +85,7 @@ def test_unknown_connective_names_the_character() -> None:
 
 def test_unclosed_formula_says_what_is_expected() -> None:
     error = parse_error("∀x (P(x)")
-    assert error.info.column == 9 and "')'" in error.info.message
+    assert error.info.column == 4 and "'(' not closed" in error.info.message
 
 
 def test_arity_clash() -> None:

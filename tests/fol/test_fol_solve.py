@@ -102,7 +102,7 @@ def test_bad_inputs_each_fail_clearly_and_the_batch_goes_on(engine: Engine) -> N
         assert result.status == Status.ERROR and result.error is not None, name
         return result.error.kind, result.error.line
 
-    assert error("malformed") == (ErrorKind.SYNTAX, 1) and results["malformed"].error.column == 16
+    assert error("malformed") == (ErrorKind.SYNTAX, 1) and results["malformed"].error.column == 4
     assert error("unknown-connective")[0] == ErrorKind.SYNTAX and "'⇒'" in results["unknown-connective"].error.message
     assert error("arity-clash") == (ErrorKind.TYPE, 2)
     assert error("empty-premises")[0] == ErrorKind.INPUT and "empty" in results["empty-premises"].error.message
