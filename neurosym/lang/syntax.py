@@ -59,16 +59,21 @@ def describe_expected(parser: lark.Lark, expected: Iterable[str], spellings: Map
 
 
 def parse_located(parser: lark.Lark, text: str, what: str, first_line: int = 1,
-                  spellings: Mapping[str, str] | None = None, comment: str | None = None) -> Any:
+                  spellings: Mapping[str, str] | None = None, comment: str | None = None,
+                  first_line_shift: int = 0) -> Any:
     """`parser.parse(text)` (a tree, or what an inline transformer built), or NeurosymError(SYNTAX).
 
     The error is located at `first_line` + its line inside `text`; `comment` is the language's comment
-    regex, so brackets inside comments are not counted.
+    regex, so brackets inside comments are not counted; `first_line_shift` is added to columns on the
+    text's first line, for callers that prepend something before parsing (Prolog's `?- ` for a query).
     """
     try:
         return parser.parse(text)
     except lark.UnexpectedInput as exc:
-        raise _located_error(parser, exc, text, what, spellings or {}, comment, first_line - 1) from None
+        error = _located_error(parser, exc, text, what, spellings or {}, comment, first_line - 1)
+        if first_line_shift and error.info.line == first_line and error.info.column is not None:
+            error.info.column = max(1, error.info.column + first_line_shift)
+        raise error from None
 
 
 def _located_error(parser: lark.Lark, exc: lark.UnexpectedInput, text: str, what: str,

@@ -51,7 +51,7 @@ def test_check_reports_located_errors(tmp_path: Path) -> None:
     path.write_text("# a comment\nP(a) ∧ (Q(a)\n|- P(a)\n", encoding="utf-8")
     run = neurosym("check", str(path), "examples/fol-bonnie.yaml")
     assert run.returncode == 1
-    assert "line 2, column 13" in run.stdout and "fol-bonnie: ok" in run.stdout
+    assert "line 2, column 8" in run.stdout and "not closed" in run.stdout and "fol-bonnie: ok" in run.stdout
 
 
 def test_bad_usage_exits_two() -> None:
