@@ -8,8 +8,10 @@ cannot be read becomes a Problem with `load_error`, never a skipped row.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from neurosym.problem import Problem, load_problems
 from neurosym.result import ErrorKind, NeurosymError
@@ -25,6 +27,43 @@ FORMATS: dict[str, str] = {
     "counterbench": "neurosym.datasets.counterbench:load",
     "logic-lm": "neurosym.datasets.logic_lm:load",
 }
+
+
+RowConverter = Callable[[Any, str], dict[str, Any]]
+
+
+def json_line_problems(path: Path, convert: RowConverter, make_id: Callable[[Path, int], str],
+                       what: str) -> Iterator[Problem]:
+    """Problems from a JSON-lines file, or from every *.jsonl file in a folder (sorted), one a line.
+
+    `convert(row, problem_id)` builds the problem mapping. A line that is not JSON, or a row `convert`
+    cannot read (KeyError, TypeError, ValueError), becomes a Problem with a load error located at its
+    line, naming `what` the row should have been; the rows after it still load.
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        yield Problem.broken(path.name, f"no *.jsonl files in {path}", str(path))
+    for file in files:
+        if not file.is_file():
+            yield Problem.broken(file.stem, f"no such file: {file}", str(file))
+            continue
+        with open(file, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                problem_id = make_id(file, number)
+                try:
+                    data = convert(json.loads(line), problem_id)
+                except json.JSONDecodeError as exc:
+                    yield Problem.broken(problem_id, f"{file}: line {number} is not JSON: {exc.msg}", str(file),
+                                         line=number, column=exc.colno)
+                    continue
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    yield Problem.broken(problem_id, f"{file}: line {number} is not a {what} row: {exc!r}",
+                                         str(file), line=number)
+                    continue
+                yield Problem.from_dict(data, problem_id, source=str(file))
 
 
 def load_native(path: Path, backend: str | None = None) -> Iterator[Problem]:
