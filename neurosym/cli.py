@@ -13,6 +13,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+import yaml
+
 from neurosym.bench import SUMMARY_KEYS, summarize
 from neurosym.datasets import get_loader
 from neurosym.engine import Engine
@@ -81,6 +83,23 @@ def _problems_from_paths(paths: Iterable[str]) -> Iterator[Problem]:
             yield from load_problems(target)
 
 
+def _with_options(problems: list[Problem], args: argparse.Namespace) -> list[Problem]:
+    """Apply every `--option KEY=VALUE` to every problem; the command line overrides the files."""
+    for problem in problems:
+        problem.options.update(args.option_values)
+    return problems
+
+
+def _parse_options(pairs: Sequence[str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--option takes KEY=VALUE, got {pair!r}")
+        values[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+    return values
+
+
 def _all_good(results: Sequence[Result]) -> bool:
     return all(r.status == Status.SOLVED and r.correct is not False for r in results)
 
@@ -91,10 +110,14 @@ def _engine(args: argparse.Namespace, check_only: bool = False) -> Engine:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    problems = list(_problems_from_paths(args.paths))
+    problems = _with_options(list(_problems_from_paths(args.paths)), args)
     printer = Printer(args.json, len(problems))
     results = _engine(args).solve_many(problems, progress=printer)
     printer.close()
+    if getattr(args, "draw", None):
+        from neurosym.causal.draw import draw_problems
+
+        draw_problems(problems, args.draw)
     for result in results:
         verdicts = (result.certificate or {}).get("cross_check")
         if verdicts and not verdicts["agree"]:
@@ -103,7 +126,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problems = list(_problems_from_paths(args.paths))
+    problems = _with_options(list(_problems_from_paths(args.paths)), args)
     results = _engine(args, check_only=True).solve_many(problems)
     for result in results:
         if args.json:
@@ -123,6 +146,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.limit is not None and len(problems) >= args.limit:
             break
         problems.append(problem)
+    _with_options(problems, args)
     printer = Printer(args.json, len(problems))
     started = time.perf_counter()
     results = _engine(args).solve_many(problems, progress=printer)
@@ -145,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="one JSON object a line")
         sub.add_argument("--timeout", type=float, default=None, help="seconds per problem (overrides files)")
         sub.add_argument("--workers", type=int, default=None, help="sandboxed worker processes (default: CPUs)")
+        sub.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                         help="set an option on every problem, e.g. world=rules (value read as YAML)")
         if backend:
             sub.add_argument("--backend", default=None, help="backend to use (default: the first available)")
             sub.add_argument("--cross-check", action="store_true",
@@ -152,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     solve = commands.add_parser("solve", help="solve problem files")
     solve.add_argument("paths", nargs="+", metavar="PATH")
+    solve.add_argument("--draw", metavar="DIR", default=None, help="draw each causal model's graph as SVG into DIR")
     common(solve)
     solve.set_defaults(run=cmd_solve)
 
@@ -176,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--timeout must be positive")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    try:
+        args.option_values = _parse_options(args.option)
+    except (ValueError, yaml.YAMLError) as exc:
+        parser.error(str(exc))
     try:
         return args.run(args)
     except NeurosymError as exc:
