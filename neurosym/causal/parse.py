@@ -31,6 +31,7 @@ from neurosym.causal.model import (
     show,
     show_value,
 )
+from neurosym.lang.syntax import parse_located
 from neurosym.resources import grammar_text
 from neurosym.result import ErrorKind, NeurosymError
 
@@ -306,55 +307,17 @@ def _probability(token: Token) -> Fraction:
 # ------------------------------------------------------------------------------------------------ parsing
 
 
+SCM_COMMENT = r"#[^\n]*"
+
+
 @cache
 def _parser() -> lark.Lark:
     return lark.Lark(grammar_text("scm"), parser="lalr", start="start", propagate_positions=True)
 
 
-def _expected(names: set[str] | list[str]) -> str:
-    spelled = set()
-    for name in names:
-        try:
-            pattern = _parser().get_terminal(name).pattern
-            spelled.add(repr(pattern.value) if pattern.type == "str" else name.lower())
-        except KeyError:
-            spelled.add("the end of the input" if name == "$END" else name.lower())
-    listed = sorted(spelled)
-    return ", ".join(listed[:12]) + (", ..." if len(listed) > 12 else "")
-
-
-def _end_position(text: str) -> tuple[int, int]:
-    stripped = text.rstrip()
-    line = stripped.count("\n") + 1
-    return line, len(stripped) - (stripped.rfind("\n") + 1) + 1
-
-
 def parse_items(text: str, what: str = "model") -> list[Any]:
     """Variables and queries in SCM source; NeurosymError(SYNTAX) with line:column and what was expected."""
-    try:
-        tree = _parser().parse(text)
-    except lark.UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "end of input"
-        raise NeurosymError(
-            ErrorKind.SYNTAX,
-            f"{what}: unexpected character {char!r}; expected {_expected(exc.allowed)}",
-            exc.line,
-            exc.column,
-        ) from None
-    except lark.UnexpectedEOF as exc:
-        line, column = _end_position(text)
-        raise NeurosymError(
-            ErrorKind.SYNTAX, f"{what} ends too early; expected {_expected(exc.expected)}", line, column
-        ) from None
-    except lark.UnexpectedToken as exc:
-        if exc.token.type == "$END":
-            line, column = _end_position(text)
-            found = "end of input"
-        else:
-            line, column, found = exc.line, exc.column, repr(str(exc.token))
-        raise NeurosymError(
-            ErrorKind.SYNTAX, f"{what}: unexpected {found}; expected {_expected(exc.expected)}", line, column
-        ) from None
+    tree = parse_located(_parser(), text, what, comment=SCM_COMMENT)
     try:
         return _Build().transform(tree)
     except lark.exceptions.VisitError as exc:

@@ -60,7 +60,8 @@ def json_line_problems(path: Path, convert: RowConverter, make_id: Callable[[Pat
                                          line=number, column=exc.colno)
                     continue
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    yield Problem.broken(problem_id, f"{file}: line {number} is not a {what} row: {exc!r}",
+                    reason = f"it has no field {exc}" if isinstance(exc, KeyError) else str(exc)
+                    yield Problem.broken(problem_id, f"{file}: line {number} is not a {what} row: {reason}",
                                          str(file), line=number)
                     continue
                 yield Problem.from_dict(data, problem_id, source=str(file))

@@ -14,12 +14,12 @@ Anything else is a load error naming the sentence, never a guess.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from neurosym.datasets import json_line_problems
 from neurosym.problem import Problem
 
 NAME = r"[A-Za-z][A-Za-z0-9_]*"
@@ -137,40 +137,13 @@ def to_scm(row: dict[str, Any]) -> tuple[str, str]:
     return "\n".join(lines) + "\n", query
 
 
+def _problem(row: dict[str, Any], line_id: str) -> dict[str, Any]:
+    model, query = to_scm(row)
+    problem_id = f"counterbench-{row.get('question_id', line_id)}-{row.get('type', '')}"
+    return {"id": problem_id, "language": "scm", "model": model, "query": query, "expect": row.get("answer"),
+            "question": row.get("question")}
+
+
 def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
     """Problems from a CounterBench .jsonl file, or every .jsonl file in a folder."""
-    path = Path(path)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    if not files:
-        yield Problem.broken(path.name, f"no .jsonl files in {path}", str(path))
-    for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            default_id = f"{file.stem}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Problem.broken(
-                    default_id,
-                    f"{file}: line {number} is not JSON: {exc.msg}",
-                    str(file),
-                    line=number,
-                    column=exc.colno,
-                )
-                continue
-            problem_id = f"counterbench-{row.get('question_id', default_id)}-{row.get('type', '')}"
-            try:
-                model, query = to_scm(row)
-            except (UnreadableSentence, KeyError) as exc:
-                message = str(exc) if isinstance(exc, UnreadableSentence) else f"row lacks field {exc}"
-                yield Problem.broken(problem_id, f"{file}: line {number}: {message}", str(file), line=number)
-                continue
-            yield Problem(
-                id=problem_id,
-                language="scm",
-                formal={"model": model, "query": query},
-                expect=row.get("answer"),
-                source=str(file),
-                question=row.get("question"),
-            )
+    return json_line_problems(path, _problem, lambda file, number: f"{file.stem}:{number}", "CounterBench")
