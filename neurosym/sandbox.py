@@ -83,14 +83,22 @@ class WorkerPool:
 
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool = ProcessPool(
-            max_workers=self.workers,
-            context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
-        )
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPool:
+        return ProcessPool(max_workers=self.workers, context=multiprocessing.get_context("spawn"),
+                           initializer=_worker_init)
 
     def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], seconds: float, memory_mb: int) -> Future:
-        return self._pool.schedule(_limited_call, args=(memory_mb, fn, args), timeout=seconds + KILL_GRACE_SECONDS)
+        """Schedule a task. A pool whose manager failed (pebble marks it broken when, say, spawning a
+        replacement worker hits ENOMEM) is replaced once, so a long-running engine outlives it."""
+        task_args = (memory_mb, fn, args)
+        try:
+            return self._pool.schedule(_limited_call, args=task_args, timeout=seconds + KILL_GRACE_SECONDS)
+        except RuntimeError:
+            self._pool.stop()
+            self._pool = self._new_pool()
+            return self._pool.schedule(_limited_call, args=task_args, timeout=seconds + KILL_GRACE_SECONDS)
 
     @staticmethod
     def outcome(future: Future, started: float) -> Any:

@@ -62,3 +62,13 @@ def test_batch_with_bad_tasks_finishes(pool: WorkerPool) -> None:
     assert values[0].status == Status.TIMEOUT
     assert values[1].status == Status.ERROR
     assert values[2:] == [2 * i for i in range(6)]
+
+
+def test_a_broken_pool_is_replaced() -> None:
+    pool = WorkerPool(1)
+    try:
+        pool._pool.stop()  # what pebble's manager does when it fails: the pool refuses new tasks
+        pool._pool.join()
+        assert run(pool, tasks.double, (4,))[0] == 8
+    finally:
+        pool.close()
