@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from neurosym.backends import available_backends, backend_class, choose_backend
@@ -58,7 +58,8 @@ class _Pending:
     problem: Problem
     language: str | None
     program: Program | None = None
-    result: Result | None = None
+    result: Result | None = None  # set when the problem failed before reaching a worker
+    timings: dict[str, float] = field(default_factory=dict)
     futures: list[tuple[str, Future, float]] | None = None
 
 
@@ -140,14 +141,15 @@ class Engine:
             task, args = (run_check, (program, limits)) if self.check_only else (run_backend, (name, program, limits))
             future = self.pool.submit(task, args, limits.seconds, limits.memory_mb)
             pending.futures.append((name, future, time.monotonic()))
-        pending.result = Result(problem.id, program.language, Status.ERROR, timings={"formalize": formalize_seconds})
+        pending.timings["formalize"] = formalize_seconds
         return pending
 
     def _finish(self, pending: _Pending) -> Result:
         problem = pending.problem
-        result = pending.result
-        assert result is not None
-        if pending.futures:
+        if pending.result is not None:
+            result = pending.result
+        else:
+            assert pending.futures
             outcomes = [(name, WorkerPool.outcome(future, t0)) for name, future, t0 in pending.futures]
             result = self._merge(problem, pending, outcomes)
         result.expected = problem.expect
@@ -171,9 +173,7 @@ class Engine:
 
     @staticmethod
     def _to_result(problem: Problem, pending: _Pending, backend: str, value: Any) -> Result:
-        base = pending.result
-        assert base is not None
-        timings = dict(base.timings)
+        timings = dict(pending.timings)
         program_text = None if pending.program is None else _program_text(pending.program)
         if isinstance(value, TaskFailure):
             return Result(problem.id, pending.language, value.status, backend=backend, error=value.error,
