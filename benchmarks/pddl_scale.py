@@ -14,7 +14,7 @@ import time
 from neurosym import Engine
 from neurosym.lang.pddl import load
 from neurosym.planning.blocksworld import generate_problem
-from neurosym.planning.plan import parse_plan
+from neurosym.lang.pddl_plan import parse_plan
 from neurosym.planning.validator import Validator
 from neurosym.result import Status
 

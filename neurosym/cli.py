@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -18,7 +18,8 @@ import yaml
 from neurosym.bench import SUMMARY_KEYS, summarize
 from neurosym.datasets import get_loader
 from neurosym.engine import Engine
-from neurosym.problem import Problem, load_problems
+from neurosym.loading import load_paths
+from neurosym.problem import Problem
 from neurosym.result import NeurosymError, Result, Status
 
 TABLE_COLUMNS = ("id", "language", "backend", "status", "answer", "expected", "ok", "seconds")
@@ -73,16 +74,6 @@ class Printer:
             self.bar.close()
 
 
-def _problems_from_paths(paths: Iterable[str]) -> Iterator[Problem]:
-    for path in paths:
-        target = Path(path)
-        if target.is_dir():
-            for file in sorted(p for p in target.iterdir() if p.is_file() and not p.name.startswith(".")):
-                yield from load_problems(file)
-        else:
-            yield from load_problems(target)
-
-
 def _with_options(problems: list[Problem], args: argparse.Namespace) -> list[Problem]:
     """Apply every `--option KEY=VALUE` to every problem; the command line overrides the files."""
     for problem in problems:
@@ -110,7 +101,7 @@ def _engine(args: argparse.Namespace, check_only: bool = False) -> Engine:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    problems = _with_options(list(_problems_from_paths(args.paths)), args)
+    problems = _with_options(list(load_paths(args.paths)), args)
     printer = Printer(args.json, len(problems))
     results = _engine(args).solve_many(problems, progress=printer)
     printer.close()
@@ -126,7 +117,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problems = _with_options(list(_problems_from_paths(args.paths)), args)
+    problems = _with_options(list(load_paths(args.paths)), args)
     results = _engine(args, check_only=True).solve_many(problems)
     for result in results:
         if args.json:

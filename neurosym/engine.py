@@ -13,18 +13,23 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from neurosym.backends import available_backends, backend_class, choose_backend
+from neurosym.backends import available_backends, candidates, first_supporting
 from neurosym.lang import Program, get_language
 from neurosym.problem import Limits, Problem
 from neurosym.result import ErrorInfo, ErrorKind, NeurosymError, Outcome, Result, Status
 from neurosym.sandbox import TaskFailure, WorkerPool, shared_pool
 
 
-def run_backend(backend_name: str, program: Program, limits: Limits) -> Outcome:
-    """Worker-side entry point: solve one program with one backend; errors become error Outcomes."""
+def run_backend(backend_names: list[str], program: Program, limits: Limits) -> Outcome:
+    """Worker-side entry point: solve one program with the first of `backend_names` that supports it.
+
+    Errors become error Outcomes; the Outcome names the backend that answered.
+    """
     started = time.perf_counter()
     try:
-        outcome = backend_class(backend_name)().solve(program, limits)
+        backend = first_supporting(backend_names, program)
+        outcome = backend().solve(program, limits)
+        outcome.backend = backend.name
     except NeurosymError as exc:
         outcome = Outcome(Status.ERROR, error=exc.info)
     except RecursionError:
@@ -60,7 +65,7 @@ class _Pending:
     program: Program | None = None
     result: Result | None = None  # set when the problem failed before reaching a worker
     timings: dict[str, float] = field(default_factory=dict)
-    futures: list[tuple[str, Future, float]] | None = None
+    futures: list[tuple[list[str], Future, float]] | None = None
 
 
 def _coerce(problem: Problem | dict[str, Any], index: int) -> Problem:
@@ -124,23 +129,23 @@ class Engine:
                                                      f"{limits.max_input_bytes} bytes")
             requested = problem.backend or self.backend
             if self.check_only:
-                names = ["check"]
+                choices = [["check"]]
             elif self.cross_check and not requested:
-                names = [cls.name for cls in available_backends(program.language)]
-                if not names:
-                    names = [choose_backend(program.language).name]  # raises with the reason
+                choices = [[cls.name] for cls in available_backends(program.language)]
+                if not choices:
+                    choices = [candidates(program.language)]  # the worker says why none can take it
             else:
-                names = [choose_backend(program.language, requested).name]
+                choices = [candidates(program.language, requested)]
         except NeurosymError as exc:
             pending.result = Result.failed(problem.id, pending.language, exc.info,
                                            seconds=time.perf_counter() - started)
             return pending
         formalize_seconds = time.perf_counter() - started
         pending.futures = []
-        for name in names:
-            task, args = (run_check, (program, limits)) if self.check_only else (run_backend, (name, program, limits))
+        for names in choices:
+            task, args = (run_check, (program, limits)) if self.check_only else (run_backend, (names, program, limits))
             future = self.pool.submit(task, args, limits.seconds, limits.memory_mb)
-            pending.futures.append((name, future, time.monotonic()))
+            pending.futures.append((names, future, time.monotonic()))
         pending.timings["formalize"] = formalize_seconds
         return pending
 
@@ -150,7 +155,7 @@ class Engine:
             result = pending.result
         else:
             assert pending.futures
-            outcomes = [(name, WorkerPool.outcome(future, t0)) for name, future, t0 in pending.futures]
+            outcomes = [(names, WorkerPool.outcome(future, t0)) for names, future, t0 in pending.futures]
             result = self._merge(problem, pending, outcomes)
         result.expected = problem.expect
         if problem.expect is not None and result.status == Status.SOLVED and result.language:
@@ -159,8 +164,8 @@ class Engine:
             result.correct = False
         return result
 
-    def _merge(self, problem: Problem, pending: _Pending, outcomes: list[tuple[str, Any]]) -> Result:
-        results = [self._to_result(problem, pending, name, value) for name, value in outcomes]
+    def _merge(self, problem: Problem, pending: _Pending, outcomes: list[tuple[list[str], Any]]) -> Result:
+        results = [self._to_result(problem, pending, names, value) for names, value in outcomes]
         primary = next((r for r in results if r.status == Status.SOLVED), results[0])
         if len(results) > 1:
             verdicts = {r.backend: (r.answer if r.status == Status.SOLVED else str(r.status)) for r in results}
@@ -172,14 +177,16 @@ class Engine:
         return primary
 
     @staticmethod
-    def _to_result(problem: Problem, pending: _Pending, backend: str, value: Any) -> Result:
+    def _to_result(problem: Problem, pending: _Pending, names: list[str], value: Any) -> Result:
+        """The Result of one worker task; the backend is the one that answered (else the only candidate)."""
         timings = dict(pending.timings)
         program_text = None if pending.program is None else _program_text(pending.program)
+        only = names[0] if len(names) == 1 else None
         if isinstance(value, TaskFailure):
-            return Result(problem.id, pending.language, value.status, backend=backend, error=value.error,
+            return Result(problem.id, pending.language, value.status, backend=only, error=value.error,
                            seconds=value.seconds, timings=timings, program=program_text)
         timings.update(value.timings)
-        return Result(problem.id, pending.language, value.status, answer=value.answer, backend=backend,
+        return Result(problem.id, pending.language, value.status, answer=value.answer, backend=value.backend or only,
                       certificate=value.certificate, error=value.error, seconds=value.timings.get("solve", 0.0),
                       timings=timings, program=program_text)
 

@@ -101,3 +101,4 @@ class Outcome:
     certificate: dict[str, Any] | None = None
     error: ErrorInfo | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    backend: str | None = None  # set by the engine's worker: which backend answered

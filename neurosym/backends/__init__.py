@@ -1,11 +1,17 @@
-"""Registry of backends: pick one by language and availability, or by the name a user gives."""
+"""Registry of backends: which provers take a language, and which of them can take a given program.
+
+The choice is made in two steps. In the caller's process, cheaply and without reading the program:
+`candidates` lists the backends registered for the language in order of preference (or the one a user
+named, checked). In the sandbox worker, where parsing untrusted code is safe: `first_supporting` asks each
+candidate whether it supports this program (`Backend.unsupported`, the unified-planning `supports(kind)`
+way) and returns the first that does, so a program one prover refuses falls through to the next.
+"""
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-
 from neurosym.backends.base import Backend
+from neurosym.lang.base import Program
+from neurosym.registry import LazyRegistry
 from neurosym.result import ErrorKind, NeurosymError
 
 # name -> "module:Class". Imported lazily so a missing optional prover costs nothing.
@@ -18,7 +24,7 @@ BACKEND_CLASSES: dict[str, str] = {
     "causal": "neurosym.backends.causal:CausalBackend",
 }
 
-# Preference order per language: the first available one is the default.
+# Preference order per language: the first available backend that supports the program is the default.
 PREFERENCE: dict[str, tuple[str, ...]] = {
     "fol": ("z3", "eprover"),
     "prolog": ("swipl",),
@@ -27,25 +33,26 @@ PREFERENCE: dict[str, tuple[str, ...]] = {
     "kk": ("swipl", "z3"),
 }
 
+BACKENDS = LazyRegistry("backend", BACKEND_CLASSES)
 
-@cache
+
 def backend_class(name: str) -> type[Backend]:
-    target = BACKEND_CLASSES.get(name)
-    if target is None:
-        known = ", ".join(sorted(BACKEND_CLASSES))
-        raise NeurosymError(ErrorKind.UNSUPPORTED, f"unknown backend {name!r} (known: {known})")
-    module_name, class_name = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise NeurosymError(ErrorKind.UNSUPPORTED, f"backend {name!r} is not implemented yet") from None
-    return getattr(module, class_name)
+    """The backend class registered under `name`; NeurosymError(UNSUPPORTED) if there is none."""
+    return BACKENDS.get(name)
 
 
-def choose_backend(language: str, requested: str | None = None) -> type[Backend]:
-    """The backend class to use: the requested one (checked), else the first available for the language."""
+def candidates(language: str, requested: str | None = None) -> list[str]:
+    """Names of the backends that may solve a program of `language`, best first (caller's process).
+
+    A requested backend must take the language and be installed; otherwise every registered backend of
+    the language is a candidate (availability is weighed in `first_supporting`, which can then say which
+    missing prover would have taken the program).
+
+    >>> candidates("fol", "swipl")
+    Traceback (most recent call last):
+    ...
+    neurosym.result.NeurosymError: backend 'swipl' does not take language 'fol' (it takes prolog, kk)
+    """
     if requested:
         cls = backend_class(requested)
         if language not in cls.languages:
@@ -53,22 +60,48 @@ def choose_backend(language: str, requested: str | None = None) -> type[Backend]
                                                        f"{language!r} (it takes {', '.join(cls.languages)})")
         if not cls.available():
             raise NeurosymError(ErrorKind.UNSUPPORTED, cls.unavailable_reason())
-        return cls
-    reasons = []
-    for name in PREFERENCE.get(language, ()):
+        return [requested]
+    names = list(PREFERENCE.get(language, ()))
+    if not names:
+        raise NeurosymError(ErrorKind.UNSUPPORTED, f"no backend is registered for language {language!r}")
+    return names
+
+
+def first_supporting(names: list[str], program: Program) -> type[Backend]:
+    """The first installed backend among `names` that supports `program` (sandbox worker: it may parse).
+
+    None does: NeurosymError(UNSUPPORTED) naming, for each candidate, why not, and which backend would
+    take the program if it were installed.
+    """
+    refusals: list[str] = []
+    would_take: list[str] = []
+    for name in names:
         try:
             cls = backend_class(name)
         except NeurosymError as exc:
-            reasons.append(exc.info.message)
+            refusals.append(exc.info.message)
             continue
-        if cls.available():
+        reason = cls.unsupported(program)
+        if not cls.available():
+            if reason is None:
+                would_take.append(f"{name} would take it but is not available ({cls.unavailable_reason()})")
+            continue
+        if reason is None:
             return cls
-        reasons.append(cls.unavailable_reason())
-    detail = "; ".join(reasons) if reasons else "none is registered"
-    raise NeurosymError(ErrorKind.UNSUPPORTED, f"no backend available for language {language!r}: {detail}")
+        refusals.append(f"{name}: {reason}")
+    for other in PREFERENCE.get(program.language, ()):
+        if other not in names:
+            cls = backend_class(other)
+            if cls.unsupported(program) is None:
+                state = "" if cls.available() else f", but it is not available ({cls.unavailable_reason()})"
+                would_take.append(f"backend {other!r} would take it{state}")
+    detail = "; ".join(refusals + would_take) or "none is installed"
+    raise NeurosymError(ErrorKind.UNSUPPORTED, f"no available backend supports this {program.language} "
+                                               f"program: {detail}")
 
 
 def available_backends(language: str) -> list[type[Backend]]:
+    """Every installed backend of `language`, in order of preference (for --cross-check)."""
     found = []
     for name in PREFERENCE.get(language, ()):
         try:
@@ -80,4 +113,5 @@ def available_backends(language: str) -> list[type[Backend]]:
     return found
 
 
-__all__ = ["BACKEND_CLASSES", "PREFERENCE", "Backend", "available_backends", "backend_class", "choose_backend"]
+__all__ = ["BACKENDS", "BACKEND_CLASSES", "PREFERENCE", "Backend", "available_backends", "backend_class",
+           "candidates", "first_supporting"]

@@ -30,5 +30,14 @@ class Backend(ABC):
     def unavailable_reason(cls) -> str:
         return f"backend {cls.name!r} is not available"
 
+    @classmethod
+    def unsupported(cls, program: Program) -> str | None:
+        """Why this backend cannot take `program` (a feature it lacks), or None when it can.
+
+        Called in the sandbox worker before `solve`, so it may parse the program; the registry then falls
+        through to the next backend of the language.
+        """
+        return None
+
     @abstractmethod
     def solve(self, program: Program, limits: Limits) -> Outcome: ...

@@ -22,7 +22,7 @@ from typing import ClassVar
 from neurosym.backends.base import Backend
 from neurosym.lang.base import Program
 from neurosym.lang.pddl import Domain, PlanningProblem
-from neurosym.planning.plan import parse_plan
+from neurosym.lang.pddl_plan import parse_plan
 from neurosym.planning.solving import PlannerReport, search_configurations, solve_program, wants_optimal
 from neurosym.problem import Limits
 from neurosym.result import ErrorKind, NeurosymError, Outcome

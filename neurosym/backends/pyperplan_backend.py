@@ -20,10 +20,10 @@ from typing import Any, ClassVar
 from neurosym.backends.base import Backend
 from neurosym.lang.base import Program
 from neurosym.lang.pddl import Domain, PlanningProblem
-from neurosym.planning.plan import parse_plan
+from neurosym.lang.pddl_plan import parse_plan
 from neurosym.planning.solving import (
     PlannerReport,
-    refuse_features,
+    missing_features,
     search_configurations,
     solve_program,
     wants_optimal,
@@ -73,7 +73,6 @@ def run_pyperplan(
     from pyperplan.pddl.errors import ParseError
     from pyperplan.pddl.parser import Parser
 
-    refuse_features(domain, set(), "pyperplan")
     optimal = wants_optimal(program)
     config = search_configurations()["pyperplan"]["optimal" if optimal else "satisficing"]
     search, heuristic_class = _search(config["search"], config["heuristic"])
@@ -114,6 +113,11 @@ class PyperplanBackend(Backend):
     @classmethod
     def unavailable_reason(cls) -> str:
         return "backend 'pyperplan' needs the pyperplan package (pip install pyperplan)"
+
+    @classmethod
+    def unsupported(cls, program: Program) -> str | None:
+        """pyperplan reads STRIPS with typing only: anything beyond it is refused by name, not mis-planned."""
+        return missing_features(program, set())
 
     def solve(self, program: Program, limits: Limits) -> Outcome:
         return solve_program(program, limits, run_pyperplan, self.name)

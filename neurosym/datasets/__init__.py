@@ -7,19 +7,19 @@ cannot be read becomes a Problem with `load_error`, never a skipped row.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from neurosym.problem import Problem, load_problems
-from neurosym.result import ErrorKind, NeurosymError
+from neurosym.problem import Problem
+from neurosym.registry import LazyRegistry
+from neurosym.result import ErrorKind
 
 Loader = Callable[..., Iterator[Problem]]
 
 FORMATS: dict[str, str] = {
-    "neurosym": "neurosym.datasets:load_native",
+    "neurosym": "neurosym.loading:load_native",
     "folio": "neurosym.datasets.folio:load",
     "logic-lm-programs": "neurosym.datasets.logic_lm_programs:load",
     "kk": "neurosym.datasets.knights_knaves:load",
@@ -67,23 +67,9 @@ def json_line_problems(path: Path, convert: RowConverter, make_id: Callable[[Pat
                 yield Problem.from_dict(data, problem_id, source=str(file))
 
 
-def load_native(path: Path, backend: str | None = None) -> Iterator[Problem]:
-    """neurosym's own problem files; a folder means every problem file in it, sorted."""
-    path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        yield from load_problems(file)
+FORMAT_LOADERS = LazyRegistry("dataset format", FORMATS, unknown_kind=ErrorKind.INPUT)
 
 
 def get_loader(name: str) -> Loader:
-    target = FORMATS.get(name)
-    if target is None:
-        raise NeurosymError(ErrorKind.INPUT, f"unknown dataset format {name!r} (known: {', '.join(sorted(FORMATS))})")
-    module_name, function = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise NeurosymError(ErrorKind.UNSUPPORTED, f"dataset format {name!r} is not implemented yet") from None
-    return getattr(module, function)
+    """The loader of dataset format `name`; NeurosymError(INPUT) naming the known formats if unknown."""
+    return FORMAT_LOADERS.get(name)

@@ -1,12 +1,12 @@
-"""Registry of formal languages. A language module defines a module-level `LANGUAGE` (a lang.base.Language)."""
+"""Registry of formal languages. A language module defines a module-level `LANGUAGE` (a lang.base.Language).
+
+A bare formal file is mapped to its language by the `suffixes` each Language declares (`.fol`, `.pl`, ...).
+"""
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-
 from neurosym.lang.base import Language, Program
-from neurosym.result import ErrorKind, NeurosymError
+from neurosym.registry import LazyRegistry
 
 LANGUAGE_MODULES: dict[str, str] = {
     "fol": "neurosym.lang.fol",
@@ -16,33 +16,26 @@ LANGUAGE_MODULES: dict[str, str] = {
     "kk": "neurosym.lang.kk",
 }
 
-BARE_FILE_SUFFIXES: dict[str, str] = {
-    ".fol": "fol",
-    ".pl": "prolog",
-    ".pro": "prolog",
-    ".scm": "scm",
-}
+LANGUAGES = LazyRegistry("language", LANGUAGE_MODULES, attribute="LANGUAGE")
 
 
-@cache
 def get_language(name: str) -> Language:
-    """The Language registered under `name`; NeurosymError(UNSUPPORTED) if none is."""
-    module_name = LANGUAGE_MODULES.get(name)
-    if module_name is None:
-        known = ", ".join(sorted(LANGUAGE_MODULES))
-        raise NeurosymError(ErrorKind.UNSUPPORTED, f"unknown language {name!r} (known: {known})")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise NeurosymError(ErrorKind.UNSUPPORTED, f"language {name!r} is not implemented yet") from None
-    return module.LANGUAGE
+    """The Language registered under `name`; NeurosymError(UNSUPPORTED) if none is.
+
+    >>> get_language("fol").suffixes
+    ('.fol',)
+    """
+    return LANGUAGES.get(name)
 
 
 def language_for_suffix(suffix: str) -> Language | None:
-    name = BARE_FILE_SUFFIXES.get(suffix.lower())
-    return get_language(name) if name else None
+    """The language whose bare files end in `suffix` (case-insensitive), or None.
+
+    >>> language_for_suffix(".PL").name
+    'prolog'
+    """
+    suffix = suffix.lower()
+    return next((language for _, language in LANGUAGES.loadable() if suffix in language.suffixes), None)
 
 
-__all__ = ["LANGUAGE_MODULES", "Language", "Program", "get_language", "language_for_suffix"]
+__all__ = ["LANGUAGES", "LANGUAGE_MODULES", "Language", "Program", "get_language", "language_for_suffix"]

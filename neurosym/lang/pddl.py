@@ -18,6 +18,7 @@ from lark import v_args
 from lark.visitors import Transformer_NonRecursive
 
 from neurosym.lang.base import Language, Program, require_field
+from neurosym.lang.pddl_plan import parse_plan
 from neurosym.lang.syntax import line_column, parse_located
 from neurosym.problem import Problem as ProblemSpec
 from neurosym.resources import grammar_text
@@ -684,8 +685,6 @@ class PddlLanguage(Language):
             "features": sorted(domain.features()),
         }
         if "plan" in program.fields:
-            from neurosym.planning.plan import parse_plan
-
             summary["plan_steps"] = len(parse_plan(program.fields["plan"]))
         return summary
 
@@ -699,8 +698,6 @@ class PddlLanguage(Language):
             text = value.strip().lower()
             if text in VERDICTS or not text.startswith("("):
                 return text
-            from neurosym.planning.plan import parse_plan
-
             return [str(step) for step in parse_plan(text)]
         return value
 

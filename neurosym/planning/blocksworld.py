@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from itertools import pairwise
 
-from neurosym.planning.plan import PlanStep
+from neurosym.lang.pddl_plan import PlanStep
 
 
 def _towers(blocks: list[str], rng: random.Random) -> list[list[str]]:

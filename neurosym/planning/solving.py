@@ -10,8 +10,8 @@ from functools import cache
 from typing import Any
 
 from neurosym.lang.base import Program
-from neurosym.lang.pddl import Domain, PlanningProblem, load
-from neurosym.planning.plan import PlanStep, parse_plan
+from neurosym.lang.pddl import Domain, PlanningProblem, load, parse
+from neurosym.lang.pddl_plan import PlanStep, parse_plan
 from neurosym.planning.validator import Validator
 from neurosym.problem import Limits
 from neurosym.resources import prover_path
@@ -75,11 +75,14 @@ def solve_program(program: Program, limits: Limits, planner: Planner, planner_na
     )
 
 
-def refuse_features(domain: Domain, supported: set[str], backend: str) -> None:
-    """UNSUPPORTED naming the features a planner cannot handle, instead of a wrong plan or a crash."""
-    extra = domain.features() - supported
-    if extra:
-        raise NeurosymError(
-            ErrorKind.UNSUPPORTED,
-            f"{backend} does not handle {', '.join(sorted(extra))}; use the fast-downward backend",
-        )
+def missing_features(program: Program, supported: set[str]) -> str | None:
+    """The PDDL features of a program's domain beyond `supported`, named, or None when there are none.
+
+    A program that does not parse is left to `solve`, which reports the error with its location.
+    """
+    try:
+        domain = parse(program.fields["domain"], "domain")
+    except NeurosymError:
+        return None
+    extra = domain.features() - supported if isinstance(domain, Domain) else set()
+    return f"it does not handle {', '.join(sorted(extra))}" if extra else None

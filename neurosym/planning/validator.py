@@ -26,7 +26,7 @@ from neurosym.lang.pddl import (
     Type,
     When,
 )
-from neurosym.planning.plan import PlanStep
+from neurosym.lang.pddl_plan import PlanStep
 
 Fact = tuple[str, ...]
 Binding = dict[str, str]

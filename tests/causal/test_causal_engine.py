@@ -13,7 +13,8 @@ import pytest
 
 from neurosym.causal.draw import draw, query_marks, to_dot
 from neurosym.causal.parse import parse_program
-from neurosym.problem import Problem, load_problems
+from neurosym.loading import load_problems
+from neurosym.problem import Problem
 from neurosym.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from neurosym.problem import Limits, Problem, load_problems
+from neurosym.loading import load_problems
+from neurosym.problem import Limits, Problem
 from neurosym.result import ErrorKind
 
 

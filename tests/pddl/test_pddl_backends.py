@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from neurosym.datasets.planbench import load as load_planbench
-from neurosym.problem import load_problems
+from neurosym.loading import load_problems
 from neurosym.result import ErrorKind, Status
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["neurosym.planning.plan", "neurosym.planning.blocksworld", "neurosym.datasets.planbench"]
+MODULES = ["neurosym.lang.pddl_plan", "neurosym.planning.blocksworld", "neurosym.datasets.planbench"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -19,7 +19,7 @@ from neurosym.lang.pddl import (
     load,
     parse,
 )
-from neurosym.planning.plan import parse_plan
+from neurosym.lang.pddl_plan import parse_plan
 from neurosym.result import ErrorKind, NeurosymError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ import pytest
 
 from neurosym.datasets.planbench import ground_truth_plans
 from neurosym.lang.pddl import load
+from neurosym.lang.pddl_plan import format_plan, parse_plan
 from neurosym.planning.blocksworld import MUTATIONS
-from neurosym.planning.plan import format_plan, parse_plan
 from neurosym.planning.up_check import UpValidator
 from neurosym.planning.validator import Validator
 

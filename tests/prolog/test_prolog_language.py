@@ -12,7 +12,7 @@ from neurosym.backends.swipl import SwiplBackend, prolog_string
 from neurosym.lang import get_language
 from neurosym.lang.base import Program
 from neurosym.lang.prolog import clean_query, parse
-from neurosym.problem import load_problems
+from neurosym.loading import load_problems
 from neurosym.result import ErrorKind, NeurosymError, Status
 
 ROOT = Path(__file__).resolve().parents[2]
