@@ -2,7 +2,7 @@
 
 Peers call SWI-Prolog by starting a `swipl` process per puzzle; neurosym keeps one Prolog engine warm in
 each sandbox worker and loads each program into a fresh temporary module. Both run the same Prolog
-translation of each gold formalization (neurosym.lang.kk.to_prolog), one puzzle at a time, timed end to
+translation of each gold formalization (neurosym.backends.swipl_kk.to_prolog), one puzzle at a time, timed end to
 end from the caller (for the pool: submit, solve, result back; for fresh: spawn, load, solve, exit).
 Prints per set: accuracy of each, the median seconds per puzzle, and the ratio of medians, in one run.
 
@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from neurosym.backends.swipl_kk import to_prolog
 from neurosym.datasets.knights_knaves import load
 from neurosym.engine import Engine
 from neurosym.lang import kk
@@ -35,7 +36,7 @@ def fresh_swipl(problem: Problem, workdir: Path, seconds: float = 10.0) -> dict[
     """Solve one puzzle the way peers do: write the Prolog, run `swipl` on it, read the printed answers."""
     names = problem.formal["names"]
     statements = kk.parse_statements(problem.formal["statements"], len(names))
-    program, query = kk.to_prolog(statements)
+    program, query = to_prolog(statements)
     path = workdir / f"{problem.id}.pl"
     path.write_text(program, encoding="utf-8")
     variables = query[query.index("(") + 1:-1]

@@ -18,8 +18,8 @@ from pathlib import Path
 from neurosym import Engine
 from neurosym.datasets.planbench import ground_truth_plans, load
 from neurosym.lang.pddl import load as load_pddl
-from neurosym.planning.blocksworld import MUTATIONS
 from neurosym.lang.pddl_plan import format_plan, parse_plan
+from neurosym.planning.blocksworld import MUTATIONS
 from neurosym.planning.up_check import UpValidator
 from neurosym.planning.validator import Validator
 from neurosym.result import Status

@@ -13,8 +13,8 @@ import time
 
 from neurosym import Engine
 from neurosym.lang.pddl import load
-from neurosym.planning.blocksworld import generate_problem
 from neurosym.lang.pddl_plan import parse_plan
+from neurosym.planning.blocksworld import generate_problem
 from neurosym.planning.validator import Validator
 from neurosym.result import Status
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from neurosym.datasets.planbench import ground_truth_plans
 from neurosym.lang.pddl import load
-from neurosym.planning.blocksworld import MUTATIONS
 from neurosym.lang.pddl_plan import format_plan, parse_plan
+from neurosym.planning.blocksworld import MUTATIONS
 from neurosym.planning.up_check import UpValidator
 from neurosym.planning.validator import Validator
 

@@ -15,8 +15,10 @@ import shutil
 from typing import Any, ClassVar
 
 from neurosym.backends.base import Backend
-from neurosym.lang import kk
+from neurosym.backends.kk_outcome import KK_MAX_SOLUTIONS, kk_outcome
+from neurosym.backends.swipl_kk import to_prolog
 from neurosym.lang.base import Program
+from neurosym.lang.kk import parse_statements
 from neurosym.lang.prolog import LANGUAGE
 from neurosym.problem import Limits
 from neurosym.resources import prover_path
@@ -120,6 +122,9 @@ class SwiplBackend(Backend):
     def solve(self, program: Program, limits: Limits) -> Outcome:
         if program.language == "kk":
             return self._solve_kk(program, limits)
+        return self._solve_prolog(program, limits)
+
+    def _solve_prolog(self, program: Program, limits: Limits) -> Outcome:
         source, query = program.fields["program"], program.fields["query"]
         LANGUAGE.check(program)  # the grammar is the syntax gate: line:column errors before SWI reads it
         options = program.options
@@ -140,14 +145,14 @@ class SwiplBackend(Backend):
 
     def _solve_kk(self, program: Program, limits: Limits) -> Outcome:
         names = program.fields["names"]
-        statements = kk.parse_statements(program.fields["statements"], len(names))
-        source, query = kk.to_prolog(statements)
-        reply = run_prolog(source, query, limits, max_solutions=kk.KK_MAX_SOLUTIONS)
+        statements = parse_statements(program.fields["statements"], len(names))
+        source, query = to_prolog(statements)
+        reply = run_prolog(source, query, limits, max_solutions=KK_MAX_SOLUTIONS)
         if reply.get("status") != "solved":
             return _not_solved(reply)
         assignments = [{names[int(var[1:])]: role for var, role in solution.items()}
                        for solution in reply["solutions"]]
         # Keep the names in their given order whatever order the bindings came back in.
         assignments = [{name: found[name] for name in names} for found in assignments]
-        return kk.kk_outcome(assignments, capped=reply["capped"], prolog=source)
+        return kk_outcome(assignments, capped=reply["capped"], prolog=source)
 

@@ -7,13 +7,13 @@ countermodel for each side. Z3's `unknown` on a side that matters is status `unk
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import time
 from typing import Any
 
 import z3
 
+from neurosym.backends import z3_kk
 from neurosym.backends.base import Backend
 from neurosym.lang.base import Program
 from neurosym.lang.fol import (
@@ -127,7 +127,10 @@ class Z3Backend(Backend):
 
     def solve(self, program: Program, limits: Limits) -> Outcome:
         if program.language == "kk":
-            return importlib.import_module("neurosym.backends.z3_kk").solve(program, limits)
+            return z3_kk.solve(program, limits)
+        return self._solve_fol(program, limits)
+
+    def _solve_fol(self, program: Program, limits: Limits) -> Outcome:
         started = time.perf_counter()
         parsed = parse_program(program)
         parse_seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ import time
 
 import z3
 
+from neurosym.backends.kk_outcome import KK_MAX_SOLUTIONS, kk_outcome
 from neurosym.lang import kk
 from neurosym.lang.base import Program
 from neurosym.problem import Limits
@@ -44,7 +45,7 @@ def solve(program: Program, limits: Limits) -> Outcome:
         solver.add(speaker == _term(claim, people))
     assignments: list[dict[str, str]] = []
     deadline = time.monotonic() + limits.seconds
-    while len(assignments) < kk.KK_MAX_SOLUTIONS:
+    while len(assignments) < KK_MAX_SOLUTIONS:
         verdict = solver.check()
         if verdict == z3.unknown or time.monotonic() > deadline:
             return Outcome(Status.UNKNOWN, certificate={"reason": f"z3: {solver.reason_unknown()}",
@@ -55,6 +56,6 @@ def solve(program: Program, limits: Limits) -> Outcome:
         knights = [z3.is_true(model.eval(p, model_completion=True)) for p in people]
         assignments.append(kk.assignment(names, knights))
         solver.add(z3.Or(*[p != z3.BoolVal(v) for p, v in zip(people, knights, strict=True)]))
-    capped = len(assignments) >= kk.KK_MAX_SOLUTIONS
+    capped = len(assignments) >= KK_MAX_SOLUTIONS
     smt = "\n".join(str(a) for a in solver.assertions()[: len(names)])
-    return kk.kk_outcome(assignments, capped=capped, smt=smt)
+    return kk_outcome(assignments, capped=capped, smt=smt)

@@ -3,8 +3,8 @@
 A kk problem has `names` (the inhabitants, in order) and `statements`: one claim per inhabitant, written
 as in the K&K dataset (a Python-literal tuple such as `(('not', ('telling-truth', 2)), ('lying', 1))`)
 or as the equivalent nested lists. Knights' claims are true and knaves' are false; the answer is the
-assignment name -> "knight"/"knave". The same tree is translated to Prolog (for swipl) and to Z3 terms
-(neurosym.backends.z3_kk), so the two backends solve exactly the same puzzle.
+assignment name -> "knight"/"knave". The backends translate the same tree (to Prolog in
+neurosym.backends.swipl_kk, to Z3 terms in neurosym.backends.z3_kk), so both solve exactly the same puzzle.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from typing import Any
 
 from neurosym.lang.base import Language, Program, require_field
 from neurosym.problem import Problem
-from neurosym.result import ErrorKind, NeurosymError, Outcome, Status
+from neurosym.result import ErrorKind, NeurosymError
 
 MAX_STATEMENT_CHARS = 100_000
 MAX_DEPTH = 100
-KK_MAX_SOLUTIONS = 1024  # a puzzle has at most 2**people assignments; 10 people is plenty
 ATOMS = {"telling-truth": "truth", "lying": "lying"}
 UNARY = {"not"}
 NARY = {"and", "or"}
@@ -68,55 +67,13 @@ def _formula(node: Any, people: int, where: str, depth: int) -> Formula:
     return [op, *(_formula(arg, people, where, depth + 1) for arg in args)]
 
 
-def _prolog_formula(f: Formula) -> str:
-    """A Prolog goal that holds iff the formula is true, once every person variable P<i> is bound."""
-    op = f[0]
-    if op == "truth":
-        return f"P{f[1]} == knight"
-    if op == "lying":
-        return f"P{f[1]} == knave"
-    parts = [_prolog_formula(arg) for arg in f[1:]]
-    if op == "not":
-        return f"\\+ ({parts[0]})"
-    if op == "and":
-        return "(" + ", ".join(parts) + ")"
-    if op == "or":
-        return "(" + " ; ".join(parts) + ")"
-    if op == "->":
-        return f"(\\+ ({parts[0]}) ; {parts[1]})"
-    return f"(({parts[0]}), ({parts[1]}) ; \\+ ({parts[0]}), \\+ ({parts[1]}))"  # <=>
-
-
-def to_prolog(statements: list[Formula]) -> tuple[str, str]:
-    """(program, query): kk(P0, ..., Pn-1) enumerates the consistent knight/knave assignments."""
-    variables = ", ".join(f"P{i}" for i in range(len(statements)))
-    goals = [f"role(P{i})" for i in range(len(statements))]
-    for i, claim in enumerate(statements):
-        body = _prolog_formula(claim)
-        # \+ \+ proves the claim at most once: a disjunction true both ways must not double a solution.
-        goals.append(f"( P{i} == knight -> \\+ \\+ ({body}) ; \\+ ({body}) )")
-    program = "role(knight).\nrole(knave).\n" + f"kk({variables}) :-\n    " + ",\n    ".join(goals) + ".\n"
-    return program, f"kk({variables})"
-
-
 def assignment(names: list[str], knights: list[bool]) -> dict[str, str]:
-    return {name: "knight" if is_knight else "knave" for name, is_knight in zip(names, knights, strict=True)}
+    """Name -> "knight"/"knave" from one Boolean per person (true = knight).
 
-
-def kk_outcome(assignments: list[dict[str, str]], capped: bool = False, **extra: Any) -> Outcome:
-    """The Outcome of a K&K puzzle given every consistent assignment the prover found.
-
-    One assignment: that is the answer. None: the answer is "no solution" (the puzzle is inconsistent).
-    Several: the answer is the list of them; `unique` is false. The prover decided in each case.
+    >>> assignment(["Ann", "Bo"], [True, False])
+    {'Ann': 'knight', 'Bo': 'knave'}
     """
-    certificate: dict[str, Any] = {"unique": len(assignments) == 1, "solutions": len(assignments),
-                                   "capped": capped, **extra}
-    if len(assignments) == 1:
-        return Outcome(Status.SOLVED, answer=assignments[0], certificate=certificate)
-    if not assignments:
-        return Outcome(Status.SOLVED, answer="no solution", certificate=certificate)
-    certificate["assignments"] = assignments
-    return Outcome(Status.SOLVED, answer=assignments, certificate=certificate)
+    return {name: "knight" if is_knight else "knave" for name, is_knight in zip(names, knights, strict=True)}
 
 
 class KnightsKnavesLanguage(Language):

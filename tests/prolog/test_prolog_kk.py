@@ -9,9 +9,10 @@ import pytest
 
 from neurosym import Engine
 from neurosym.backends.swipl import SwiplBackend
+from neurosym.backends.swipl_kk import to_prolog
 from neurosym.datasets import get_loader
 from neurosym.lang import get_language
-from neurosym.lang.kk import parse_statements, to_prolog
+from neurosym.lang.kk import parse_statements
 from neurosym.result import ErrorKind, NeurosymError, Status
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "knights-knaves"
