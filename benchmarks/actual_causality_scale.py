@@ -1,6 +1,6 @@
 """Actual causality at scale: the Z3 search against the enumeration reference, in one run.
 
-For each size (endogenous variables) it generates random Boolean models (neurosym.causal.generate), asks
+For each size (endogenous variables) it generates random Boolean models (neurosym.datasets.random_scm), asks
 "is X = x an actual cause of φ?" (modified HP definition) with both methods, checks that the verdicts
 agree wherever the enumeration finishes, and prints medians. The enumeration gets a deadline per
 question; past it the question counts as unfinished. Also times the Z3 degree-of-responsibility search.
@@ -18,8 +18,8 @@ import time
 import networkx as nx
 
 from neurosym.causal.actual import Enumerator, Z3Search
-from neurosym.causal.generate import random_question
 from neurosym.causal.model import refs
+from neurosym.datasets.random_scm import random_question
 
 
 def timed(function, *args):

@@ -100,15 +100,33 @@ def _engine(args: argparse.Namespace, check_only: bool = False) -> Engine:
                   cross_check=getattr(args, "cross_check", False), check_only=check_only)
 
 
+def _draw_results(results: Sequence[Result], folder: str) -> None:
+    """`solve --draw DIR`: render the DOT text the causal backend returned, an SVG per problem and query."""
+    from neurosym.causal.draw import render
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        sources = (result.certificate or {}).get("dot") or []
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in result.id)
+        names = [f"{safe}.svg"] if len(sources) == 1 else [f"{safe}-q{i + 1}.svg" for i in range(len(sources))]
+        for source, name in zip(sources, names, strict=True):
+            try:
+                print(f"drew {render(source, target / name)}", file=sys.stderr)
+            except NeurosymError as exc:
+                print(f"neurosym: cannot draw {result.id}: {exc.info}", file=sys.stderr)
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     problems = _with_options(list(load_paths(args.paths)), args)
+    if args.draw:
+        for problem in problems:
+            problem.options.setdefault("draw", True)
     printer = Printer(args.json, len(problems))
     results = _engine(args).solve_many(problems, progress=printer)
     printer.close()
-    if getattr(args, "draw", None):
-        from neurosym.causal.draw import draw_problems
-
-        draw_problems(problems, args.draw)
+    if args.draw:
+        _draw_results(results, args.draw)
     for result in results:
         verdicts = (result.certificate or {}).get("cross_check")
         if verdicts and not verdicts["agree"]:

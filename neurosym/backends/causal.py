@@ -2,7 +2,8 @@
 
 One query answers with its value; several answer with the list of values (status `unknown` if any is
 undetermined). Actual causality uses the Z3 search unless the problem's options say
-`method: enumerate` (the reference implementation).
+`method: enumerate` (the reference implementation). With `draw: true` the certificate also holds the DOT
+source of the graph marked for each query (`dot`, one per query), which `neurosym solve --draw` renders.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any, ClassVar
 
 from neurosym.backends.base import Backend
 from neurosym.causal.actual import GaveUp, searcher
-from neurosym.causal.model import Model
-from neurosym.causal.parse import Query, parse_program
+from neurosym.causal.draw import query_dot
+from neurosym.causal.model import Model, Query
 from neurosym.causal.queries import pn_query, prob_query, value_query
 from neurosym.lang.base import Program
+from neurosym.lang.scm import parse_program
 from neurosym.problem import Limits
 from neurosym.result import ErrorKind, NeurosymError, Outcome, Status
 
@@ -81,7 +83,8 @@ class CausalBackend(Backend):
         status = Status.SOLVED if all(s == Status.SOLVED for s, _, _ in answers) else Status.UNKNOWN
         if len(answers) == 1:
             _, answer, certificate = answers[0]
-            return Outcome(status, answer, certificate, timings=timings)
-        return Outcome(
-            status, [a for _, a, _ in answers], {"queries": [c for _, _, c in answers]}, timings=timings
-        )
+        else:
+            answer, certificate = [a for _, a, _ in answers], {"queries": [c for _, _, c in answers]}
+        if program.options.get("draw"):
+            certificate = {**certificate, "dot": [query_dot(parsed.model, q) for q in parsed.queries]}
+        return Outcome(status, answer, certificate, timings=timings)

@@ -1,8 +1,10 @@
 """Draw a causal graph with Graphviz `dot`: exogenous variables dashed, intervened ones as filled boxes
 (their incoming edges cut, as do() cuts them), observed ones double-circled, the query target bold.
 
-`to_dot` returns DOT text (no Graphviz needed); `draw` writes an SVG or PNG by running `dot` under the
-sandbox's resource limits.
+`to_dot` returns DOT text (no Graphviz needed); `render` turns DOT text into an SVG or PNG by running `dot`
+under the sandbox's resource limits. The causal backend puts the DOT text of each query in its certificate
+when asked (`options: {draw: true}`), so `neurosym solve --draw` renders pictures without parsing the
+model again in the caller's process.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from neurosym.causal.model import Model, refs, show_value
-from neurosym.causal.parse import Query
+from neurosym.causal.model import Model, Query, refs, show_value
 from neurosym.result import ErrorKind, NeurosymError
 from neurosym.sandbox import subprocess_limits
 
@@ -47,7 +48,7 @@ def to_dot(
 
     Examples
     --------
-    >>> from neurosym.causal.parse import parse_program
+    >>> from neurosym.lang.scm import parse_program
     >>> model = parse_program("exogenous U : bool = true  endogenous X := U  endogenous Y := X").model
     >>> "X -> Y" in to_dot(model, {"X": False}).replace('"', '')
     True
@@ -75,8 +76,18 @@ def to_dot(
     return "\n".join(lines) + "\n"
 
 
+def query_dot(model: Model, query: Query | None = None) -> str:
+    """DOT source of the model's graph marked for one query (or the bare graph)."""
+    return to_dot(model, *query_marks(query))
+
+
 def draw(model: Model, path: str | Path, query: Query | None = None, seconds: float = 20.0) -> Path:
     """Render the graph to `path` (.svg or .png) with `dot`; the edges do() cuts are dotted."""
+    return render(query_dot(model, query), path, seconds)
+
+
+def render(source: str, path: str | Path, seconds: float = 20.0) -> Path:
+    """Render DOT text to `path` (.svg or .png) with Graphviz `dot`, under CPU and memory limits."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in {"svg", "png"}:
@@ -86,8 +97,6 @@ def draw(model: Model, path: str | Path, query: Query | None = None, seconds: fl
         raise NeurosymError(
             ErrorKind.UNSUPPORTED, "Graphviz 'dot' is not installed (scripts/setup.sh installs it)"
         )
-    intervened, observed, targets = query_marks(query)
-    source = to_dot(model, intervened, observed, targets)
     try:
         done = subprocess.run(
             [dot, f"-T{fmt}", "-o", str(path)],
@@ -104,41 +113,3 @@ def draw(model: Model, path: str | Path, query: Query | None = None, seconds: fl
             ErrorKind.SOLVER_CRASH, f"dot failed: {done.stderr.decode(errors='replace')[:300]}"
         )
     return path
-
-
-def draw_source(model_text: str, path: str | Path, query_text: str | None = None) -> list[Path]:
-    """Draw a model given as source: one picture per query (or one for the bare graph)."""
-    from neurosym.causal.parse import parse_program
-
-    program = parse_program(model_text, query_text)
-    path = Path(path)
-    if len(program.queries) <= 1:
-        return [draw(program.model, path, program.queries[0] if program.queries else None)]
-    return [
-        draw(program.model, path.with_name(f"{path.stem}-q{i + 1}{path.suffix}"), q)
-        for i, q in enumerate(program.queries)
-    ]
-
-
-def draw_problems(problems: Iterable[object], folder: str | Path) -> list[Path]:
-    """`neurosym solve --draw DIR`: an SVG per scm problem (per query); problems of other languages are
-    skipped, and a model that does not parse is reported on stderr, not drawn."""
-    import sys
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for problem in problems:
-        formal = getattr(problem, "formal", {}) or {}
-        if getattr(problem, "language", None) != "scm" or not isinstance(formal.get("model"), str):
-            continue
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(problem.id))  # type: ignore[attr-defined]
-        try:
-            paths = draw_source(formal["model"], folder / f"{safe}.svg", formal.get("query"))
-        except NeurosymError as exc:
-            print(f"neurosym: cannot draw {problem.id}: {exc.info}", file=sys.stderr)  # type: ignore[attr-defined]
-            continue
-        written.extend(paths)
-        for path in paths:
-            print(f"drew {path}", file=sys.stderr)
-    return written

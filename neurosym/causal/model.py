@@ -3,7 +3,8 @@
 A model is exact: every domain is finite (Boolean, an integer range, or an enumeration of symbols), every
 endogenous variable has one equation over other variables, and the graph (a networkx DiGraph, parent ->
 child) must be acyclic. A world is a dict from every variable name to its value; `Model.world` computes
-the one a context (exogenous values) and an intervention (do) determine.
+the one a context (exogenous values) and an intervention (do) determine. A Query is one question about a
+model (a value, a probability, an actual cause, ...); the SCM language (neurosym.lang.scm) builds both.
 """
 
 from __future__ import annotations
@@ -422,3 +423,44 @@ class Model:
 
 def format_assignment(values: Mapping[str, Value]) -> str:
     return ", ".join(f"{k}={show_value(v)}" for k, v in values.items()) or "(empty)"
+
+
+# ------------------------------------------------------------------------------------------------ queries
+
+QUERY_KINDS = ("value", "prob", "pn", "ps", "pns", "cause", "but_for", "sufficient", "responsibility")
+
+
+@dataclass
+class Event:
+    """A primitive event X = x, as written (the value's type is checked against X's domain)."""
+
+    name: str
+    value: Value
+    pos: Pos = NO_POS
+
+    def __str__(self) -> str:
+        return f"{self.name} = {show_value(self.value)}"
+
+
+@dataclass
+class Query:
+    """One question about a model; `kind` is one of QUERY_KINDS."""
+
+    kind: str
+    target: Expr | None = None  # value/prob: the expression asked about; actual causality: φ
+    do: list[Event] = field(default_factory=list)
+    evidence: Expr | None = None
+    events: list[Event] = field(default_factory=list)  # cause events; pn/ps/pns: [X = x, Y = y]
+    pos: Pos = NO_POS
+
+    def describe(self) -> str:
+        if self.kind in {"value", "prob"}:
+            text = f"{self.kind} {show(self.target)}"  # type: ignore[arg-type]
+            if self.do:
+                text += f" do({', '.join(map(str, self.do))})"
+            if self.evidence is not None:
+                text += f" given {show(self.evidence)}"
+            return text
+        if self.kind in {"pn", "ps", "pns"}:
+            return f"{self.kind}({self.events[0]}, {self.events[1]})"
+        return f"{self.kind} {', '.join(map(str, self.events))} -> {show(self.target)}"  # type: ignore[arg-type]

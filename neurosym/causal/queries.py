@@ -21,9 +21,11 @@ from typing import Any
 
 from neurosym.causal.model import (
     Const,
+    Event,
     Expr,
     Model,
     Op,
+    Query,
     Ref,
     Value,
     evaluate,
@@ -31,7 +33,6 @@ from neurosym.causal.model import (
     show,
     show_value,
 )
-from neurosym.causal.parse import Event, Query
 from neurosym.result import ErrorKind, NeurosymError, Status
 
 MAX_CONTEXTS = 1_000_000  # contexts one query may enumerate

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from neurosym.backends.causal import answer_query
-from neurosym.causal.parse import parse_program
 from neurosym.datasets.counterbench import UnreadableSentence, load, parse_mechanisms, to_scm
 from neurosym.lang import get_language
+from neurosym.lang.scm import parse_program
 from neurosym.result import NeurosymError, Status
 
 SAMPLE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "counterbench" / "sample.jsonl"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from neurosym.causal.draw import draw, query_marks, to_dot
-from neurosym.causal.parse import parse_program
+from neurosym.lang.scm import parse_program
 from neurosym.loading import load_problems
 from neurosym.problem import Problem
 from neurosym.result import Status
@@ -104,7 +104,7 @@ def test_a_search_past_its_deadline_is_unknown_not_a_verdict() -> None:
     import time
 
     from neurosym.backends.causal import answer_query
-    from neurosym.causal.generate import random_model
+    from neurosym.datasets.random_scm import random_model
 
     source, _, last = random_model(40, 3)
     model = parse_program(source).model

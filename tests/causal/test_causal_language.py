@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from neurosym.causal.parse import parse_program
 from neurosym.lang import get_language
+from neurosym.lang.scm import parse_program
 from neurosym.result import ErrorKind, NeurosymError
 
 

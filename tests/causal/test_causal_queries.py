@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from neurosym.backends.causal import answer_query
-from neurosym.causal.parse import parse_program
+from neurosym.lang.scm import parse_program
 from neurosym.result import ErrorKind, NeurosymError, Status
 
 FIRING_SQUAD = """

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from neurosym.causal.actual import Enumerator, Z3Search
-from neurosym.causal.parse import parse_program
+from neurosym.lang.scm import parse_program
 
 METHODS = [Z3Search, Enumerator]
 

@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from neurosym.causal.actual import Enumerator, Z3Search
-from neurosym.causal.generate import random_question
 from neurosym.causal.model import evaluate
+from neurosym.datasets.random_scm import random_question
 
 CASES = [(n, seed) for n in (5, 7, 9) for seed in range(8)]
 
@@ -68,7 +68,7 @@ endogenous Odd := S % 2 = 1 and S >= 3
 
 
 def test_integer_and_enumerated_domains_agree() -> None:
-    from neurosym.causal.parse import parse_program
+    from neurosym.lang.scm import parse_program
 
     odd = parse_program(DOMAINS, "query value Odd")
     even = parse_program(DOMAINS, "query value not Odd")

@@ -1,4 +1,5 @@
-"""Random Boolean causal models, for the scale benchmark and for checking Z3 against enumeration.
+"""Random Boolean causal models in the SCM language, for the scale benchmark and for checking Z3 against
+enumeration.
 
 A model of n endogenous variables has max(2, n // 5) exogenous inputs with random context values; each
 endogenous variable is a random gate (and, or, xor-like, majority) over one to three earlier variables,
@@ -13,13 +14,12 @@ import random
 import networkx as nx
 
 from neurosym.causal.model import Expr, Model, Value
+from neurosym.lang.scm import parse_program
 
 
 def random_question(n: int, seed: int) -> tuple[Model, Expr, dict[str, Value]]:
     """(model, φ, cause): φ says the last variable has its actual value; the cause is an endogenous
     ancestor of it at its actual value (so the question is not settled by the graph alone)."""
-    from neurosym.causal.parse import parse_program
-
     source, _, last = random_model(n, seed)
     model = parse_program(source).model
     actual = model.world(model.actual_context())  # type: ignore[arg-type]
