@@ -105,7 +105,12 @@ class Sufficiency:
 
 
 def actual_context(model: Model) -> dict[str, Value]:
-    """The context actual causality is judged in: every exogenous variable needs its context value."""
+    """The context actual causality is judged in: every exogenous variable needs its context value.
+
+    >>> from neurosym.lang.scm import parse_program
+    >>> actual_context(parse_program("exogenous U : bool = true  endogenous X := U").model)
+    {'U': True}
+    """
     context = model.actual_context()
     if context is None:
         missing = [n for n in model.exogenous if model.variables[n].context is None]
@@ -220,7 +225,18 @@ class _Search:
 
 
 class Enumerator(_Search):
-    """The reference: contingencies W⃗ by increasing size, every setting x⃗'. Exponential; small models only."""
+    """The reference: contingencies W⃗ by increasing size, every setting x⃗'. Exponential; small models only.
+
+    Examples
+    --------
+    >>> from neurosym.lang.scm import parse_program
+    >>> rocks = parse_program("exogenous US : bool = true  exogenous UB : bool = true  "
+    ...                       "endogenous ST := US  endogenous BT := UB  endogenous SH := ST  "
+    ...                       "endogenous BH := BT and not SH  endogenous BS := SH or BH",
+    ...                       "query cause ST = true -> BS")
+    >>> Enumerator(rocks.model, rocks.queries[0].target).is_cause({"ST": True}).is_cause
+    True
+    """
 
     def _settings(
         self, names: list[str], cause: Mapping[str, Value], change_all: bool
@@ -298,6 +314,21 @@ class Enumerator(_Search):
 
 class Z3Search(_Search):
     """The same questions as SAT/optimization problems for Z3; exact, and fast on 100-variable models.
+
+    Examples
+    --------
+    >>> from neurosym.lang.scm import parse_program
+    >>> rocks = parse_program("exogenous US : bool = true  exogenous UB : bool = true  "
+    ...                       "endogenous ST := US  endogenous BT := UB  endogenous SH := ST  "
+    ...                       "endogenous BH := BT and not SH  endogenous BS := SH or BH",
+    ...                       "query cause ST = true -> BS")
+    >>> search = Z3Search(rocks.model, rocks.queries[0].target)
+    >>> search.is_cause({"ST": True}).is_cause, search.is_cause({"BT": True}).is_cause
+    (True, False)
+    >>> search.but_for({"ST": True}).is_cause  # Billy's rock would have done it
+    False
+    >>> search.responsibility("ST", True).degree
+    Fraction(1, 2)
 
     Deviation, documented: a contingency in which an equation leaves its declared domain (or divides by
     zero) is an error for the enumerator, while Z3 simply does not choose it.

@@ -110,7 +110,11 @@ EQ_OPS = {"==", "!="}
 
 
 def refs(expr: Expr) -> Iterator[Ref]:
-    """Every variable reference in an expression (iterative)."""
+    """Every variable reference in an expression (iterative).
+
+    >>> sorted(ref.name for ref in refs(Op("and", (Ref("B"), Op("not", (Ref("A"),))))))
+    ['A', 'B']
+    """
     stack = [expr]
     while stack:
         node = stack.pop()
@@ -121,7 +125,11 @@ def refs(expr: Expr) -> Iterator[Ref]:
 
 
 def show(expr: Expr) -> str:
-    """Source-like text of an expression, fully parenthesized where it matters."""
+    """Source-like text of an expression, fully parenthesized where it matters.
+
+    >>> show(Op("and", (Ref("B"), Op("not", (Ref("A"),)))))
+    'B and (not A)'
+    """
     if isinstance(expr, Const):
         return show_value(expr.value)
     if isinstance(expr, Ref):
@@ -145,13 +153,22 @@ def _paren(expr: Expr, text: str) -> str:
 
 
 def show_value(value: Value) -> str:
+    """A value as the SCM language writes it.
+
+    >>> show_value(True), show_value(3), show_value("red")
+    ('true', '3', 'red')
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
 def euclid_div(a: int, b: int) -> int:
-    """Integer division as SMT-LIB defines it (the remainder is never negative), so Z3 agrees."""
+    """Integer division as SMT-LIB defines it (the remainder is never negative), so Z3 agrees.
+
+    >>> euclid_div(7, 2), euclid_div(-7, 2), euclid_div(-7, -2)
+    (3, -4, 4)
+    """
     q = a // b
     if a - b * q < 0:  # only when b < 0 and the floor remainder is negative
         q += 1
@@ -186,7 +203,11 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 
 
 def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
-    """The value of an expression in a world; ZeroDivisionError on division by zero."""
+    """The value of an expression in a world; ZeroDivisionError on division by zero.
+
+    >>> evaluate(Op("and", (Ref("B"), Op("not", (Ref("A"),)))), {"A": False, "B": True})
+    True
+    """
     if isinstance(expr, Const):
         return expr.value
     if isinstance(expr, Ref):
@@ -374,7 +395,21 @@ class Model:
     # ---- worlds
 
     def world(self, context: Mapping[str, Value], do: Mapping[str, Value] | None = None) -> dict[str, Value]:
-        """Every variable's value in a context under an intervention (do overrides equations)."""
+        """Every variable's value in a context under an intervention (do overrides equations).
+
+        Examples
+        --------
+        >>> from neurosym.lang.scm import parse_program
+        >>> rocks = parse_program("exogenous US : bool = true  exogenous UB : bool = true  "
+        ...                       "endogenous ST := US  endogenous BT := UB  endogenous SH := ST  "
+        ...                       "endogenous BH := BT and not SH  endogenous BS := SH or BH",
+        ...                       "query cause ST = true -> BS")
+        >>> model = rocks.model
+        >>> model.world({"US": True, "UB": True})["BH"]
+        False
+        >>> model.world({"US": True, "UB": True}, do={"ST": False})["BH"]  # Billy's rock hits instead
+        True
+        """
         do = do or {}
         env: dict[str, Value] = {n: do.get(n, context[n]) for n in self.exogenous}
         for name in self.order:

@@ -136,7 +136,17 @@ def _refs_in(expr: Expr) -> list[Ref]:
 
 
 def value_query(model: Model, query: Query) -> tuple[Status, Any, dict[str, Any]]:
-    """Prediction, intervention or counterfactual (abduction, action, prediction) in the given context."""
+    """Prediction, intervention or counterfactual (abduction, action, prediction) in the given context.
+
+    Examples
+    --------
+    >>> from neurosym.lang.scm import parse_program
+    >>> chain = parse_program("exogenous U : bool = true  endogenous X := U  endogenous Y := X",
+    ...                       "query value Y do(X = false)")
+    >>> status, answer, certificate = value_query(chain.model, chain.queries[0])
+    >>> answer, certificate["derivation"]
+    (False, ['X = false (intervention)', 'Y = false (by Y := X)'])
+    """
     do = _do(query.do)
     target = query.target
     assert target is not None
@@ -195,7 +205,17 @@ def probability(model: Model, outcome: Any, evidence: Any = None) -> tuple[Fract
 
 
 def prob_query(model: Model, query: Query) -> tuple[Status, Any, dict[str, Any]]:
-    """P(target under do | evidence in the factual world), exactly."""
+    """P(target under do | evidence in the factual world), exactly.
+
+    Examples
+    --------
+    >>> from neurosym.lang.scm import parse_program
+    >>> coin = parse_program("exogenous U : bool ~ {true: 1/4, false: 3/4}  endogenous Y := not U",
+    ...                      "query prob Y = true")
+    >>> status, answer, certificate = prob_query(coin.model, coin.queries[0])
+    >>> answer, certificate["exact"]
+    (0.75, '3/4')
+    """
     do = _do(query.do)
     target, given = query.target, query.evidence
 
@@ -227,7 +247,16 @@ def prob_query(model: Model, query: Query) -> tuple[Status, Any, dict[str, Any]]
 
 
 def pn_query(model: Model, query: Query) -> tuple[Status, Any, dict[str, Any]]:
-    """Probabilities of necessity, sufficiency, or both (Pearl, Causality ch. 9) for Boolean X and Y."""
+    """Probabilities of necessity, sufficiency, or both (Pearl, Causality ch. 9) for Boolean X and Y.
+
+    Examples
+    --------
+    >>> from neurosym.lang.scm import parse_program
+    >>> model = parse_program("exogenous U : bool ~ {true: 1/2, false: 1/2}  endogenous X := U  "
+    ...                       "endogenous Y := X", "query pns(X = true, Y = true)")
+    >>> pn_query(model.model, model.queries[0])[1]  # Y follows X exactly: X is necessary and sufficient
+    1.0
+    """
     x_event, y_event = query.events
     x_name, x, y_name, y = x_event.name, x_event.value, y_event.name, y_event.value
 

@@ -177,6 +177,17 @@ def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
     """Parse one formula; NeurosymError(SYNTAX) with line:column and what was expected on failure.
 
     `line` is the formula's line in its program, so errors point into the program the user wrote.
+
+    Examples
+    --------
+    >>> parse_formula("∀x (Human(x) → Mortal(x))").body.op
+    'implies'
+    >>> parse_formula("all x.(Human(x) -> Mortal(x))") == parse_formula("∀x (Human(x) → Mortal(x))")
+    True
+    >>> parse_formula("Human(x", line=3)
+    Traceback (most recent call last):
+    ...
+    neurosym.result.NeurosymError: formula: unbalanced parentheses: the text ends with 1 '(' not closed; ...
     """
     if not text.strip():
         raise NeurosymError(ErrorKind.SYNTAX, f"{what} is empty", line, 1)
@@ -230,6 +241,15 @@ def check_formulas(formulas: list[tuple[Formula, int, str]], texts: list[str] | 
     """Type-check formulas given as (formula, line, label); NeurosymError(TYPE) names the first clash.
 
     With the formulas' source `texts`, the error's column points at the first use of the symbol.
+
+    Examples
+    --------
+    >>> check_formulas([(parse_formula("Likes(ann, bob)"), 1, "premise 1")]).predicates
+    {'Likes': 2}
+    >>> check_formulas([(parse_formula("P(a)"), 1, "premise 1"), (parse_formula("P(a, b)"), 2, "premise 2")])
+    Traceback (most recent call last):
+    ...
+    neurosym.result.NeurosymError: premise 2: predicate 'P' is used with 2 argument(s) here but 1 on line 1
     """
     predicates: dict[str, tuple[int, int]] = {}  # name -> (arity, line first seen)
     functions: dict[str, tuple[int, int]] = {}
@@ -302,7 +322,13 @@ class ParsedProblem:
 
 
 def parse_program(program: Program) -> ParsedProblem:
-    """Parse and type-check a FOL program's premises and conclusion."""
+    """Parse and type-check a FOL program's premises and conclusion.
+
+    >>> parsed = parse_program(Program("fol", {"premises": ["∀x (Human(x) → Mortal(x))", "Human(socrates)"],
+    ...                                        "conclusion": "Mortal(socrates)"}))
+    >>> parsed.signature.predicates, parsed.signature.constants
+    ({'Human': 1, 'Mortal': 1}, {'socrates'})
+    """
     premises_text: list[str] = program.fields["premises"]
     conclusion_text: str = program.fields["conclusion"]
     lines: list[int] = program.fields.get("lines") or list(range(1, len(premises_text) + 2))

@@ -298,7 +298,18 @@ def parse_items(text: str, what: str = "model") -> list[Any]:
 
 
 def parse_program(model_text: str, query_text: str | None = None) -> ScmProgram:
-    """The checked model and every query (those in the model source first, then the query field's)."""
+    """The checked model and every query (those in the model source first, then the query field's).
+
+    Examples
+    --------
+    >>> program = parse_program("exogenous U : bool = true  endogenous X := U", "query value X")
+    >>> program.model.endogenous, [query.describe() for query in program.queries]
+    (['X'], ['value X'])
+    >>> parse_program("endogenous X := Y")
+    Traceback (most recent call last):
+    ...
+    neurosym.result.NeurosymError: the equation of X mentions 'Y', which is not declared
+    """
     items = parse_items(model_text, "model")
     variables = [i for i in items if isinstance(i, Variable)]
     queries = [i for i in items if isinstance(i, Query)]

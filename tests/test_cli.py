@@ -9,7 +9,7 @@ from pathlib import Path
 
 from neurosym.bench import SUMMARY_KEYS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def neurosym(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
