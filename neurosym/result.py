@@ -68,13 +68,14 @@ class Result:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     program: str | None = None  # the formal source the answer came from (kept out of the JSON line)
+    candidates: list[dict[str, Any]] | None = None  # every candidate program of a formalizer, with its verdict
 
     @classmethod
     def failed(cls, problem_id: str, language: str | None, info: ErrorInfo, **kw: Any) -> Result:
         return cls(id=problem_id, language=language, status=Status.ERROR, error=info, **kw)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "language": self.language,
             "backend": self.backend,
@@ -87,6 +88,9 @@ class Result:
             "seconds": round(self.seconds, 6),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
         }
+        if self.candidates is not None:
+            data["candidates"] = self.candidates
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, default=str)
