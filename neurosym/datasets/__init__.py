@@ -26,6 +26,10 @@ FORMATS: dict[str, str] = {
     "planbench": "neurosym.datasets.planbench:load",
     "counterbench": "neurosym.datasets.counterbench:load",
     "logic-lm": "neurosym.datasets.logic_lm:load",
+    "folio-nl": "neurosym.datasets.folio:load_nl",
+    "kk-nl": "neurosym.datasets.knights_knaves:load_nl",
+    "planbench-nl": "neurosym.datasets.planbench:load_nl",
+    "counterbench-nl": "neurosym.datasets.counterbench_nl:load",
 }
 
 

@@ -28,3 +28,14 @@ def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
     The problems are the same for every backend: the engine's --backend picks the translation.
     """
     return json_line_problems(path, _problem, lambda file, number: f"kk-{file.stem}-{number}", "K&K")
+
+
+def _nl_problem(row: dict[str, Any], problem_id: str) -> dict[str, Any]:
+    names = list(row["names"])
+    expect = {name: "knight" if knight else "knave" for name, knight in zip(names, row["solution"], strict=True)}
+    return {"id": problem_id, "language": "kk", "names": names, "text": str(row["quiz"]), "expect": expect}
+
+
+def load_nl(path: Path, backend: str | None = None) -> Iterator[Problem]:
+    """`kk-nl`: the quiz text and the names, for a formalizer to write the statements (same ids as `kk`)."""
+    return json_line_problems(path, _nl_problem, lambda file, number: f"kk-{file.stem}-{number}", "K&K")

@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from neurosym.lang.pddl import Atom, Junction, PlanningProblem, parse
 from neurosym.problem import Problem
+from neurosym.result import NeurosymError
 
 COLOURS = {
     "red": "a",
@@ -116,3 +118,62 @@ def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
             formal={"domain": domain, "problem": instances[number].read_text(encoding="utf-8"), "plan": plan},
             source=str(plans),
         )
+
+
+LETTERS = {letter: colour for colour, letter in COLOURS.items()}
+FACT_WORDS = {
+    "handempty": "the hand is empty",
+    "clear": "the {0} block is clear",
+    "ontable": "the {0} block is on the table",
+    "on": "the {0} block is on top of the {1} block",
+    "holding": "the hand is holding the {0} block",
+}
+
+
+def _sentence(atom: Atom) -> str:
+    words = FACT_WORDS.get(atom.predicate)
+    if words is None:
+        raise ValueError(f"no English for the fact ({atom.predicate} ...)")
+    return words.format(*(LETTERS.get(arg, arg) for arg in atom.args))
+
+
+def describe(problem: PlanningProblem) -> str:
+    """A Blocksworld instance in PlanBench's English, blocks named by colour (a=red, b=blue, ...).
+
+    >>> describe(parse("(define (problem p) (:domain bw) (:objects a b) (:init (handempty) (on a b) "
+    ...                "(ontable b) (clear a)) (:goal (and (on b a))))", "problem"))
+    'As initial conditions I have that, the hand is empty, the red block is on top of the blue block, \
+the blue block is on the table and the red block is clear. My goal is to have that the blue block is on top \
+of the red block.'
+    """
+    facts = [_sentence(atom) for atom in problem.init]
+    goals = problem.goal.parts if isinstance(problem.goal, Junction) else (problem.goal,)
+    wanted = [_sentence(goal) for goal in goals]
+
+    def joined(parts: list[str]) -> str:
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    return f"As initial conditions I have that, {joined(facts)}. My goal is to have that {joined(wanted)}."
+
+
+def load_nl(path: Path, backend: str | None = None) -> Iterator[Problem]:
+    """`planbench-nl`: each instance told in English with the domain given; a formalizer writes the
+    problem file (as LLM+P does) and the planner's plan is validated (expected "solvable")."""
+    root = Path(path)
+    domain_file = root / "domain.pddl"
+    if not domain_file.is_file():
+        yield Problem.broken(root.name, f"{root} is not a PlanBench Blocksworld folder: no domain.pddl", str(root))
+        return
+    domain = domain_file.read_text(encoding="utf-8")
+    for file in sorted((root / "instances").glob("*.pddl"), key=_instance_number):
+        problem_id = f"blocksworld-{_instance_number(file)}"
+        try:
+            parsed = parse(file.read_text(encoding="utf-8"), "problem")
+            if not isinstance(parsed, PlanningProblem):
+                raise ValueError("the file holds a domain, not a problem")
+            text = describe(parsed)
+        except (NeurosymError, ValueError) as exc:
+            yield Problem.broken(problem_id, f"{file}: cannot tell this instance in English: {exc}", str(file))
+            continue
+        yield Problem(id=problem_id, language="pddl", backend=backend, expect="solvable",
+                      formal={"domain": domain}, text=text, source=str(file))
