@@ -14,6 +14,8 @@ from neurosym.result import Result, Status
 
 SUMMARY_KEYS = ("n", "solved", "correct", "accuracy", "executable_rate", "executable_accuracy",
                 "median_seconds", "total_seconds")
+# Added when a formalizer wrote the programs (natural-language formats with --model): how the K samples fared.
+SAMPLE_KEYS = ("samples", "samples_parsed", "samples_decided", "no_decided_sample", "refinement_rounds")
 
 
 def is_executable(result: Result) -> bool:
@@ -22,6 +24,7 @@ def is_executable(result: Result) -> bool:
 
 
 def summarize(results: Sequence[Result], total_seconds: float) -> dict[str, float | int]:
+    """The benchmark summary (SUMMARY_KEYS, and SAMPLE_KEYS when a formalizer wrote the programs)."""
     n = len(results)
     solved = sum(r.status == Status.SOLVED for r in results)
     correct = sum(bool(r.correct) for r in results)
@@ -36,4 +39,20 @@ def summarize(results: Sequence[Result], total_seconds: float) -> dict[str, floa
         "executable_accuracy": round(executable_correct / len(executable), 4) if executable else 0.0,
         "median_seconds": round(statistics.median(r.seconds for r in results), 6) if n else 0.0,
         "total_seconds": round(total_seconds, 3),
+        **_sample_summary(results),
+    }
+
+
+def _sample_summary(results: Sequence[Result]) -> dict[str, int]:
+    """Counts over the candidates of formalized problems: all samples, those that parsed, those that decided,
+    problems whose vote had no decided sample, and refinement rounds used (summed over problems)."""
+    voted = [r for r in results if r.candidates is not None and "samples" in (r.certificate or {})]
+    if not voted:
+        return {}
+    return {
+        "samples": sum(r.certificate["samples"] for r in voted),  # type: ignore[index]
+        "samples_parsed": sum(r.certificate["parsed"] for r in voted),  # type: ignore[index]
+        "samples_decided": sum(r.certificate["decided"] for r in voted),  # type: ignore[index]
+        "no_decided_sample": sum(r.certificate["decided"] == 0 for r in voted),  # type: ignore[index]
+        "refinement_rounds": sum(r.certificate["rounds"] for r in voted),  # type: ignore[index]
     }

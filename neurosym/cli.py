@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from neurosym.bench import SUMMARY_KEYS, summarize
+from neurosym.bench import SAMPLE_KEYS, SUMMARY_KEYS, summarize
 from neurosym.datasets import get_loader
 from neurosym.engine import Engine
 from neurosym.loading import load_paths
@@ -97,7 +97,9 @@ def _all_good(results: Sequence[Result]) -> bool:
 
 def _engine(args: argparse.Namespace, check_only: bool = False) -> Engine:
     return Engine(workers=args.workers, backend=getattr(args, "backend", None), timeout=args.timeout,
-                  cross_check=getattr(args, "cross_check", False), check_only=check_only)
+                  cross_check=getattr(args, "cross_check", False), check_only=check_only,
+                  model=getattr(args, "model", None), samples=getattr(args, "samples", None),
+                  refine=getattr(args, "refine", None))
 
 
 def _draw_results(results: Sequence[Result], folder: str) -> None:
@@ -161,11 +163,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     results = _engine(args).solve_many(problems, progress=printer)
     printer.close()
     summary = summarize(results, time.perf_counter() - started)
+    keys = [key for key in (*SUMMARY_KEYS, *SAMPLE_KEYS) if key in summary]
     if args.json:
-        print(json.dumps({key: summary[key] for key in SUMMARY_KEYS}))
+        print(json.dumps({key: summary[key] for key in keys}))
     else:
         print()
-        for key in SUMMARY_KEYS:
+        for key in keys:
             print(f"{key}: {summary[key]}")
     return 0 if _all_good(results) else 1
 
@@ -184,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--backend", default=None, help="backend to use (default: the first available)")
             sub.add_argument("--cross-check", action="store_true",
                              help="run every available backend of the language and report disagreements")
+            sub.add_argument("--model", default=None, metavar="SPEC",
+                             help="formalize natural-language problems with this model (transformers:PATH, "
+                                  "vllm:PATH, openai:MODEL@URL, replay:FILE)")
+            sub.add_argument("--samples", type=int, default=None, metavar="K",
+                             help="programs the model writes per problem; the answer is their majority vote")
+            sub.add_argument("--refine", type=int, default=None, metavar="R",
+                             help="rounds in which a program that does not parse goes back with its error")
 
     solve = commands.add_parser("solve", help="solve problem files")
     solve.add_argument("paths", nargs="+", metavar="PATH")
@@ -212,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--timeout must be positive")
     if getattr(args, "workers", None) is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    if getattr(args, "samples", None) is not None and args.samples < 1:
+        parser.error("--samples must be at least 1")
+    if getattr(args, "refine", None) is not None and args.refine < 0:
+        parser.error("--refine must be 0 or more")
     try:
         args.option_values = _parse_options(args.option)
     except (ValueError, yaml.YAMLError) as exc:

@@ -8,7 +8,7 @@ the formal code happen in the worker, where a parser blow-up or a prover hang co
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -66,6 +66,7 @@ class _Pending:
     result: Result | None = None  # set when the problem failed before reaching a worker
     timings: dict[str, float] = field(default_factory=dict)
     futures: list[tuple[list[str], Future, float]] | None = None
+    deferred: bool = False  # waits for a batch of the LLM formalizer (`result` is set when it is done)
 
 
 def _coerce(problem: Problem | dict[str, Any], index: int) -> Problem:
@@ -96,13 +97,19 @@ class Engine:
 
     def __init__(self, workers: int | None = None, backend: str | None = None, timeout: float | None = None,
                  memory_mb: int | None = None, cross_check: bool = False, pool: WorkerPool | None = None,
-                 check_only: bool = False):
+                 check_only: bool = False, model: str | None = None, samples: int | None = None,
+                 refine: int | None = None, formalizer_batch: int = 256):
         self.pool = pool or shared_pool(workers)
         self.backend = backend
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.cross_check = cross_check
         self.check_only = check_only  # parse and type-check in the worker; no backend runs
+        self.model = model  # natural-language problems go to this model (a spec: transformers:..., replay:...)
+        self.samples = samples  # K programs per problem (else each problem's limits.samples)
+        self.refine = refine  # refinement rounds (else each problem's option `refine`, default 0)
+        self.formalizer_batch = formalizer_batch  # natural-language problems handed to a model at once
+        self._clients: dict[str, Any] = {}
 
     def _limits(self, problem: Problem) -> Limits:
         limits = problem.limits
@@ -112,14 +119,15 @@ class Engine:
             limits = replace(limits, memory_mb=int(self.memory_mb))
         return limits
 
-    def _start(self, problem: Problem) -> _Pending:
+    def _start(self, problem: Problem, program: Program | None = None) -> _Pending:
+        """Formalize (unless `program` is given) and submit a problem to the pool."""
         pending = _Pending(problem, problem.language)
         if problem.load_error is not None:
             pending.result = Result.failed(problem.id, problem.language, problem.load_error)
             return pending
         started = time.perf_counter()
         try:
-            program = formalize(problem)
+            program = program or formalize(problem)
             pending.language = program.language
             pending.program = program
             limits = self._limits(problem)
@@ -191,15 +199,77 @@ class Engine:
                       timings=timings, program=program_text)
 
     def iter_solve(self, problems: Iterable[Problem | dict[str, Any]]) -> Iterator[Result]:
-        """Results in the order of the problems, solving ahead on every worker."""
+        """Results in the order of the problems, solving ahead on every worker.
+
+        Natural-language problems for a model wait in a batch (up to `formalizer_batch`), which the LLM
+        formalizer receives at once when it is full or when the first of them is due.
+        """
         window: list[_Pending] = []
+        batch: list[_Pending] = []
         ahead = self.pool.workers * 2
         for index, problem in enumerate(problems):
-            window.append(self._start(_coerce(problem, index)))
-            while len(window) > ahead:
+            problem = _coerce(problem, index)
+            if self._model_of(problem) is not None:
+                pending = _Pending(problem, problem.language, deferred=True)
+                batch.append(pending)
+                window.append(pending)
+                if len(batch) >= self.formalizer_batch:
+                    self._formalize_batch(batch)
+                    batch = []
+            else:
+                window.append(self._start(problem))
+            while len(window) > ahead and not (window[0].deferred and window[0].result is None):
                 yield self._finish(window.pop(0))
+            if len(window) > ahead and window[0].deferred and window[0].result is None:
+                self._formalize_batch(batch)
+                batch = []
+        if batch:
+            self._formalize_batch(batch)
         while window:
             yield self._finish(window.pop(0))
+
+    def _model_of(self, problem: Problem) -> str | None:
+        """The model that formalizes this problem: natural-language text with a model named (problem first)."""
+        if problem.load_error is not None or problem.text is None:
+            return None
+        return problem.model or self.model
+
+    def _formalize_batch(self, batch: list[_Pending]) -> None:
+        """Hand each model its problems in one call; every problem's Result comes from the vote."""
+        from neurosym.formalize.llm import LLMFormalizer
+        from neurosym.llm import LLMError, load_model
+        from neurosym.vote import decide
+
+        groups: dict[tuple[str, int, int], list[_Pending]] = {}
+        for pending in batch:
+            problem = pending.problem
+            samples = self.samples or problem.limits.samples
+            refine = self.refine if self.refine is not None else int(problem.options.get("refine", 0) or 0)
+            groups.setdefault((self._model_of(problem) or "", samples, refine), []).append(pending)
+        for (spec, samples, refine), group in groups.items():
+            started = time.perf_counter()
+            try:
+                if spec not in self._clients:
+                    self._clients[spec] = load_model(spec)
+                formalizer = LLMFormalizer(self._clients[spec], samples=samples, refine=refine)
+                candidates = formalizer.formalize([p.problem for p in group], self._solve_programs)
+            except (LLMError, ValueError) as exc:
+                info = ErrorInfo(ErrorKind.INPUT, f"the model {spec!r} cannot formalize: {exc}")
+                for pending in group:
+                    pending.result = Result.failed(pending.problem.id, pending.problem.language, info)
+                continue
+            seconds = time.perf_counter() - started
+            for pending, found in zip(group, candidates, strict=True):
+                language = next((c.program.language for c in found if c.program is not None),
+                                pending.problem.language)
+                same = get_language(language).same_verdict if language else None
+                pending.result = decide(pending.problem.id, language, found, f"llm {spec}", same)
+                pending.result.timings["formalize"] = seconds / len(group)
+
+    def _solve_programs(self, pairs: Sequence[tuple[Problem, Program]]) -> list[Result]:
+        """The formalizer's solve function: each candidate program solved in the sandbox like any other."""
+        started = [self._start(problem, program) for problem, program in pairs]
+        return [self._finish(pending) for pending in started]
 
     def solve_many(self, problems: Iterable[Problem | dict[str, Any]],
                    progress: Callable[[Result], None] | None = None) -> list[Result]:
@@ -216,12 +286,16 @@ def _program_text(program: Program) -> str:
 
 
 def solve(problem: Problem | dict[str, Any], *, backend: str | None = None, timeout: float | None = None,
-          cross_check: bool = False) -> Result:
-    """Solve one problem in a sandboxed worker and return its Result."""
-    return Engine(backend=backend, timeout=timeout, cross_check=cross_check).solve_many([problem])[0]
+          cross_check: bool = False, model: str | None = None, samples: int | None = None,
+          refine: int | None = None) -> Result:
+    """Solve one problem in a sandboxed worker and return its Result (`model`: see Engine)."""
+    return Engine(backend=backend, timeout=timeout, cross_check=cross_check, model=model, samples=samples,
+                  refine=refine).solve_many([problem])[0]
 
 
 def solve_many(problems: Iterable[Problem | dict[str, Any]], *, workers: int | None = None,
-               backend: str | None = None, timeout: float | None = None, cross_check: bool = False) -> list[Result]:
+               backend: str | None = None, timeout: float | None = None, cross_check: bool = False,
+               model: str | None = None, samples: int | None = None, refine: int | None = None) -> list[Result]:
     """Solve many problems on `workers` sandboxed processes; one bad problem never stops the rest."""
-    return Engine(workers=workers, backend=backend, timeout=timeout, cross_check=cross_check).solve_many(problems)
+    return Engine(workers=workers, backend=backend, timeout=timeout, cross_check=cross_check, model=model,
+                  samples=samples, refine=refine).solve_many(problems)

@@ -13,7 +13,7 @@ from typing import Any
 
 from neurosym.result import ErrorInfo, ErrorKind
 
-PROBLEM_KEYS = {"id", "language", "text", "question", "expect", "limits", "backend", "options"}
+PROBLEM_KEYS = {"id", "language", "text", "question", "expect", "limits", "backend", "options", "model"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Problem:
     limits: Limits = field(default_factory=Limits)
     backend: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None  # the model that formalizes `text` (a spec such as "replay:outputs.jsonl")
     source: str | None = None  # where it was read from, for messages
     load_error: ErrorInfo | None = None
 
@@ -71,6 +72,7 @@ class Problem:
             limits=limits,
             backend=data.get("backend"),
             options=dict(data.get("options") or {}),
+            model=str(data["model"]) if data.get("model") else None,
             source=source,
         )
 
