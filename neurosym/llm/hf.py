@@ -36,12 +36,13 @@ def _import_torch() -> tuple[Any, Any]:
 
 class TransformersClient:
     """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), end_bias,
-    context (override the model's context length), batch_size (rows per generate call), download (allow
+    context (override the model's context length), batch_size (rows per generate call), mask_threads
+    (llguidance's mask-filling threads; default: its own choice), download (allow
     the Hugging Face hub; off by default, so a missing path fails at once instead of trying the network)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, spec: str = "transformers:<in memory>",
                  device: str = "auto", end_bias: float = 0.0, context: int | None = None,
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, mask_threads: int | None = None) -> None:
         torch, transformers = _import_torch()
         if not isinstance(tokenizer, transformers.PreTrainedTokenizerFast):
             raise LLMError(f"{spec}: a fast (Rust) tokenizer is needed for grammar constraints; got "
@@ -55,6 +56,7 @@ class TransformersClient:
         self.end_bias = float(end_bias)
         self.context = context or _context_length(model, tokenizer)
         self.batch_size = batch_size
+        self.mask_threads = mask_threads
         self.vocab_size = model.get_output_embeddings().weight.shape[0]
         self.eos_ids = _eos_ids(model, tokenizer)
         self._ll_tokenizer: Any = None
@@ -152,7 +154,7 @@ class TransformersClient:
         processors = transformers.LogitsProcessorList()
         if compiled is not None:
             processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.end_bias,
-                                         self.ll_tokenizer(), self.mask_seconds)
+                                         self.ll_tokenizer(), self.mask_seconds, self.mask_threads)
             processors.append(processor)
         sampling = temperature > 0
         config = transformers.GenerationConfig(
@@ -191,7 +193,8 @@ class GrammarProcessor:
     """
 
     def __init__(self, compiled: CompiledGrammar, rows: int, prompt_width: int, budget: int,
-                 eos_ids: list[int], end_bias: float, ll_tokenizer: Any, timings: list[float]) -> None:
+                 eos_ids: list[int], end_bias: float, ll_tokenizer: Any, timings: list[float],
+                 threads: int | None = None) -> None:
         import llguidance
         import llguidance.torch
 
@@ -202,7 +205,7 @@ class GrammarProcessor:
         self.eos_ids = eos_ids
         self.end_bias = end_bias
         self.ll_tokenizer = ll_tokenizer
-        self.executor = llguidance.LLExecutor()
+        self.executor = llguidance.LLExecutor(num_threads=threads)
         self.bitmask = llguidance.torch.allocate_token_bitmask(rows, ll_tokenizer.vocab_size)
         self.done = [False] * rows
         self.has_text = [False] * rows  # a non-whitespace byte produced: `start: item*` accepts ""
