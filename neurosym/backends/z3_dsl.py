@@ -28,6 +28,8 @@ from neurosym.result import ErrorKind, NeurosymError, Outcome, Status
 
 MAX_INSTANCES = 2_000_000  # ground instances one program may expand to before it is refused
 OPTION_CHECKS = ("is_valid", "is_sat", "is_unsat", "is_accurate_list", "is_exception")
+BUILTINS = frozenset({"ForAll", "Exists", "Count", "Sum", "Distinct", "And", "Or", "Not", "Implies", "Xor", "Iff",
+                      "If", "Abs", *OPTION_CHECKS})
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
@@ -168,7 +170,7 @@ class Builder:
         if kind == "string":
             name = str(kids[0])[1:-1]
             if name not in self.constants:
-                raise NeurosymError(ErrorKind.TYPE, f"{str(kids[0])} is not a declared value", *_where(node))
+                raise NeurosymError(ErrorKind.TYPE, f"{kids[0]!s} is not a declared value", *_where(node))
             return self.constants[name]
         if kind == "list":
             return [self.expr(k, env) for k in kids if k is not None]
@@ -224,6 +226,9 @@ class Builder:
                 raise NeurosymError(ErrorKind.TYPE, f"{name} takes {len(infos)} argument(s), given {len(values)}",
                                     *_where(node))
             return function(*values)
+        if name not in BUILTINS:
+            raise NeurosymError(ErrorKind.UNSUPPORTED, f"{name}(...) is not a construct of the Z3 language neurosym "
+                                                       f"knows", *_where(node))
         if name in ("ForAll", "Exists", "Count", "Sum", "Distinct") and args and args[0].data == "binders":
             if len(args) != 2:
                 raise NeurosymError(ErrorKind.TYPE, f"{name}([x:sort], body) takes two arguments", *_where(node))
