@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 
 import pytest
 
-import neurosym.lang.fol
 from neurosym.datasets.logic_lm import load as load_logic_lm
 from neurosym.formalize.cnl import translate_text
 from neurosym.lang.fol import (
@@ -99,8 +97,3 @@ def test_every_proofwriter_translation_round_trips(data_dir: Path) -> None:
             round_trips(formula)
             formulas += 1
     assert formulas > 11000
-
-
-def test_docstring_examples() -> None:
-    failed, attempted = doctest.testmod(neurosym.lang.fol)
-    assert attempted > 0 and failed == 0
