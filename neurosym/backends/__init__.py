@@ -22,6 +22,9 @@ BACKEND_CLASSES: dict[str, str] = {
     "fast-downward": "neurosym.backends.fast_downward:FastDownwardBackend",
     "pyperplan": "neurosym.backends.pyperplan_backend:PyperplanBackend",
     "causal": "neurosym.backends.causal:CausalBackend",
+    "z3-smt": "neurosym.backends.z3_smt:Z3SmtBackend",
+    "cvc5": "neurosym.backends.cvc5_smt:Cvc5SmtBackend",
+    "z3-logic-lm": "neurosym.backends.z3_logic_lm:Z3LogicLmBackend",
 }
 
 # Preference order per language: the first available backend that supports the program is the default.
@@ -31,6 +34,10 @@ PREFERENCE: dict[str, tuple[str, ...]] = {
     "pddl": ("fast-downward", "pyperplan"),
     "scm": ("causal",),
     "kk": ("swipl", "z3"),
+    "smt": ("z3-smt", "cvc5"),
+    "logicprog": ("z3-logic-lm",),
+    "csp": ("z3-logic-lm",),
+    "z3dsl": ("z3-logic-lm",),
 }
 
 BACKENDS = LazyRegistry("backend", BACKEND_CLASSES)

@@ -1,9 +1,14 @@
-"""Logic-LM's LLM-written FOL programs (outputs/logic_programs/FOLIO_*.json): the first program of each row.
+"""Logic-LM's LLM-written programs (outputs/logic_programs/*.json): the first program of each row.
 
-A program has `Predicates:`, `Premises:` and `Conclusion:` sections, one `formula ::: gloss` a line.
-The row's `answer` letter is A=True, B=False, C=Uncertain. A program that does not split into those
-sections is reported as a syntax error at its line, like any other formula that does not parse: no
-fallback answer is ever substituted.
+The language is recognised from the program itself:
+- `# Declarations` / `# Constraints` / `# Options`: AR-LSAT's Z3 language (`z3dsl`), answer = the letter;
+- `Domain:` / `Variables:` / `Constraints:`: LogicalDeduction's constraint language (`csp`), the letter;
+- `Facts:` / `Rules:` / `Query:`: ProofWriter's and ProntoQA's logic programs (`logicprog`), the answer is
+  the row's option text for its letter (A) True, B) False, C) Unknown);
+- otherwise FOLIO's first-order logic: `Predicates:`, `Premises:` and `Conclusion:` sections, one
+  `formula ::: gloss` a line, A=True, B=False, C=Uncertain. A FOL program that does not split into those
+  sections is reported as a syntax error at its line.
+No fallback answer is ever substituted.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from neurosym.problem import Problem
 from neurosym.result import ErrorInfo, ErrorKind
 
 LETTERS = {"A": "true", "B": "false", "C": "uncertain"}
+OPTION = re.compile(r"^\s*\(?([A-Z])\)\s*(.*?)\s*$")
+LANGUAGE_MARKERS = (("z3dsl", re.compile(r"^\s*#\s*(Declarations|Constraints|Options)\s*$", re.MULTILINE)),
+                    ("csp", re.compile(r"^\s*(Domain|Variables)\s*:", re.MULTILINE)),
+                    ("logicprog", re.compile(r"^\s*(Facts|Rules|Query)\s*:", re.MULTILINE)))
 SECTION = re.compile(r"^\s*(Predicates|Premises|Conclusion)\s*:\s*$", re.IGNORECASE)
 
 
@@ -46,6 +55,29 @@ def split_program(text: str) -> tuple[list[str], list[int], str, int]:
     return premises, lines, conclusions[0][0], conclusions[0][1]
 
 
+def recognise(program: str) -> str:
+    """The language a Logic-LM program is written in (see the module's docstring).
+
+    Examples:
+        >>> recognise("# Declarations\\nx = EnumSort([a, b])"), recognise("Facts:\\nBig(Bob, True)")
+        ('z3dsl', 'logicprog')
+    """
+    for language, marker in LANGUAGE_MARKERS:
+        if marker.search(program):
+            return language
+    return "fol"
+
+
+def option_answer(row: dict[str, Any]) -> str | None:
+    """The text of the gold option (`C) Unknown` -> "unknown"), for languages that answer with it."""
+    letter = str(row.get("answer", "")).strip()
+    for option in row.get("options") or []:
+        match = OPTION.match(str(option))
+        if match and match.group(1) == letter:
+            return match.group(2).strip().lower()
+    return None
+
+
 def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
     with open(path, encoding="utf-8") as handle:
         rows: list[dict[str, Any]] = json.load(handle)
@@ -57,6 +89,12 @@ def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
             problem = Problem.broken(problem_id, "the row has no logic program", str(path))
             problem.expect = expect
             yield problem
+            continue
+        language = recognise(programs[0])
+        if language != "fol":
+            expect = option_answer(row) if language == "logicprog" else str(row.get("answer", "")).strip() or None
+            data = {"id": problem_id, "language": language, "program": programs[0], "expect": expect}
+            yield Problem.from_dict(data, problem_id, source=str(path))
             continue
         try:
             premises, lines, conclusion, conclusion_line = split_program(programs[0])

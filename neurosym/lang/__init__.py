@@ -14,6 +14,10 @@ LANGUAGE_MODULES: dict[str, str] = {
     "pddl": "neurosym.lang.pddl",
     "scm": "neurosym.lang.scm",
     "kk": "neurosym.lang.kk",
+    "smt": "neurosym.lang.smt",
+    "logicprog": "neurosym.lang.logicprog",
+    "csp": "neurosym.lang.csp",
+    "z3dsl": "neurosym.lang.z3dsl",
 }
 
 LANGUAGES = LazyRegistry("language", LANGUAGE_MODULES, attribute="LANGUAGE")

@@ -199,6 +199,97 @@ def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
     return parse_located(_parser(), text, what, line, TERMINAL_SPELLING)
 
 
+# ----------------------------------------------------------------------------------------------- printing
+
+SYMBOL = {"and": "∧", "or": "∨", "xor": "⊕", "implies": "→", "iff": "↔"}
+QUANTIFIER_SYMBOL = {"forall": "∀", "exists": "∃"}
+BINDING = {"iff": 1, "implies": 2, "xor": 3, "or": 4, "and": 5}  # the grammar's precedence, loosest first
+UNARY_BINDING = 6  # negation, quantifiers, atoms: never split by a binary connective
+
+
+def term_text(term: Term) -> str:
+    """A term as the grammar spells it.
+
+    Examples:
+        >>> term_text(Term("f", (Term("x"), Term("bob"))))
+        'f(x, bob)'
+    """
+    if not term.args:
+        return term.name
+    return f"{term.name}({', '.join(term_text(arg) for arg in term.args)})"
+
+
+def to_text(formula: Formula) -> str:
+    """A formula in FOLIO's Unicode spelling, which `parse_formula` reads back to the same tree.
+
+    Brackets stand only where the grammar needs them (¬ binds tightest, then ∧, ∨, ⊕, →, ↔; → groups to
+    the right, the others to the left, and a quantifier's scope runs as far right as it can), plus FOLIO's
+    customary brackets around a quantifier's body when it is a connective: `∀x (P(x) → Q(x))`, which a
+    reader used to tight quantifiers would otherwise misread. A chain the parser reads as one n-ary
+    connective prints flat; a nested one of the same operator keeps its brackets, so the tree survives.
+    A Connective needs two parts or more ("implies" with more than two reads as right-nested).
+
+    Examples:
+        >>> to_text(parse_formula("forall x (Dog(x) -> (Animal(x) & ~Cat(x)))"))
+        '∀x (Dog(x) → Animal(x) ∧ ¬Cat(x))'
+        >>> to_text(parse_formula("(a -> b) -> c"))
+        '(a → b) → c'
+        >>> to_text(parse_formula("(∀x P(x)) ∧ Q(b)"))
+        '(∀x P(x)) ∧ Q(b)'
+        >>> to_text(parse_formula("x != y | ((A & B) & C)"))
+        'x ≠ y ∨ (A ∧ B) ∧ C'
+        >>> formula = parse_formula("¬(∃y R(y, a)) ↔ ⊤ ⊕ (p(a) ∨ q)")
+        >>> parse_formula(to_text(formula)) == formula
+        True
+    """
+    return _formula_text(formula, closed=False)
+
+
+def _binding(formula: Formula) -> int:
+    return BINDING[formula.op] if isinstance(formula, Connective) else UNARY_BINDING
+
+
+def _formula_text(formula: Formula, closed: bool) -> str:
+    """`closed`: more text follows at this level, so a quantifier here must be bracketed to end its scope.
+
+    Recursion follows the brackets and prefix runs the parser allows (MAX_NESTING); the one unbounded
+    shape, a right-nested → chain, is walked in a loop.
+    """
+    if isinstance(formula, Atom):
+        return f"{formula.predicate}({', '.join(term_text(a) for a in formula.args)})" if formula.args \
+            else formula.predicate
+    if isinstance(formula, Equal):
+        return f"{term_text(formula.left)} = {term_text(formula.right)}"
+    if isinstance(formula, Const):
+        return "⊤" if formula.value else "⊥"
+    if isinstance(formula, Not):
+        if isinstance(formula.body, Equal):
+            return f"{term_text(formula.body.left)} ≠ {term_text(formula.body.right)}"
+        return "¬" + _operand(formula.body, UNARY_BINDING, closed)
+    if isinstance(formula, Quantified):
+        if closed:
+            return f"({_formula_text(formula, closed=False)})"
+        body = formula.body
+        inner = f"({_formula_text(body, False)})" if isinstance(body, Connective) else _formula_text(body, False)
+        return f"{QUANTIFIER_SYMBOL[formula.kind]}{','.join(formula.variables)} {inner}"
+    if len(formula.parts) < 2:
+        raise ValueError(f"a {formula.op!r} connective needs two parts or more, got {len(formula.parts)}")
+    parts = list(formula.parts)
+    if formula.op == "implies":  # a → (b → c) prints as a → b → c
+        while isinstance(parts[-1], Connective) and parts[-1].op == "implies":
+            parts[-1:] = parts[-1].parts
+    binding = BINDING[formula.op]
+    texts = [_operand(part, binding + 1, closed or i < len(parts) - 1) for i, part in enumerate(parts)]
+    return f" {SYMBOL[formula.op]} ".join(texts)
+
+
+def _operand(formula: Formula, tightest_bare: int, closed: bool) -> str:
+    """An operand: bracketed when it binds looser than `tightest_bare` (a same-operator chain included)."""
+    if _binding(formula) < tightest_bare:
+        return f"({_formula_text(formula, closed=False)})"
+    return _formula_text(formula, closed)
+
+
 # ----------------------------------------------------------------------------------------------- checking
 
 

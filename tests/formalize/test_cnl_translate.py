@@ -19,64 +19,64 @@ from neurosym.result import ErrorKind, NeurosymError
 # (sentence, its FOL) for each construction the docs list; the question only has to name a known entity.
 CONSTRUCTIONS = [
     ("Bob is big.", "Big(bob)"),
-    ("Bob is not big.", "~Big(bob)"),
-    ("Bob isn't big.", "~Big(bob)"),
+    ("Bob is not big.", "¬Big(bob)"),
+    ("Bob isn't big.", "¬Big(bob)"),
     ("Bob is a wumpus.", "Wumpus(bob)"),
-    ("Bob is a big red wumpus.", "Big(bob) & Red(bob) & Wumpus(bob)"),
-    ("Bob is not a wumpus.", "~Wumpus(bob)"),
-    ("Bob is big, red and not cold.", "Big(bob) & Red(bob) & ~Cold(bob)"),
-    ("Bob is big or red.", "Big(bob) | Red(bob)"),
-    ("Bob is either big or small.", "(Big(bob) | Small(bob)) & ~(Big(bob) & Small(bob))"),
+    ("Bob is a big red wumpus.", "Big(bob) ∧ Red(bob) ∧ Wumpus(bob)"),
+    ("Bob is not a wumpus.", "¬Wumpus(bob)"),
+    ("Bob is big, red and not cold.", "Big(bob) ∧ Red(bob) ∧ ¬Cold(bob)"),
+    ("Bob is big or red.", "Big(bob) ∨ Red(bob)"),
+    ("Bob is either big or small.", "(Big(bob) ∨ Small(bob)) ∧ ¬(Big(bob) ∧ Small(bob))"),
     ("Bob smiles.", "Smile(bob)"),
     ("Bob likes the bald eagle.", "Like(bob, the_bald_eagle)"),
     ("The bald eagle chases Bob.", "Chase(the_bald_eagle, bob)"),
-    ("The cat does not chase Bob.", "~Chase(the_cat, bob)"),
-    ("Bob doesn't like the cat.", "~Like(bob, the_cat)"),
-    ("Bob is big and likes the cat.", "Big(bob) & Like(bob, the_cat)"),
-    ("All quiet things are rough.", "forall x (Quiet(x) -> Rough(x))"),
-    ("All rough, nice people are white.", "forall x ((Rough(x) & Nice(x)) -> White(x))"),
-    ("All dogs are animals.", "forall x (Dog(x) -> Animal(x))"),
-    ("All dogs chase the cat.", "forall x (Dog(x) -> Chase(x, the_cat))"),
-    ("Every wumpus is a tumpus.", "forall x (Wumpus(x) -> Tumpus(x))"),
-    ("Each jompus is not small.", "forall x (Jompus(x) -> ~Small(x))"),
-    ("Every dog chases the cat.", "forall x (Dog(x) -> Chase(x, the_cat))"),
-    ("Wumpuses are not bright.", "forall x (Wumpus(x) -> ~Bright(x))"),
-    ("Vumpuses are yumpuses.", "forall x (Vumpus(x) -> Yumpus(x))"),
-    ("Red, cold things are round.", "forall x ((Red(x) & Cold(x)) -> Round(x))"),
-    ("Young people are not blue.", "forall x (Young(x) -> ~Blue(x))"),
-    ("Cats are nervous.", "forall x (Cat(x) -> Nervous(x))"),
-    ("Dogs bark.", "forall x (Dog(x) -> Bark(x))"),
-    ("No cat is a dog.", "forall x (Cat(x) -> ~Dog(x))"),
-    ("No dogs are happy.", "forall x (Dog(x) -> ~Happy(x))"),
-    ("If something is quiet and cold then it is smart.", "forall x ((Quiet(x) & Cold(x)) -> Smart(x))"),
-    ("If someone is cold and not blue then they are not red.", "forall x ((Cold(x) & ~Blue(x)) -> ~Red(x))"),
+    ("The cat does not chase Bob.", "¬Chase(the_cat, bob)"),
+    ("Bob doesn't like the cat.", "¬Like(bob, the_cat)"),
+    ("Bob is big and likes the cat.", "Big(bob) ∧ Like(bob, the_cat)"),
+    ("All quiet things are rough.", "∀x (Quiet(x) → Rough(x))"),
+    ("All rough, nice people are white.", "∀x (Rough(x) ∧ Nice(x) → White(x))"),
+    ("All dogs are animals.", "∀x (Dog(x) → Animal(x))"),
+    ("All dogs chase the cat.", "∀x (Dog(x) → Chase(x, the_cat))"),
+    ("Every wumpus is a tumpus.", "∀x (Wumpus(x) → Tumpus(x))"),
+    ("Each jompus is not small.", "∀x (Jompus(x) → ¬Small(x))"),
+    ("Every dog chases the cat.", "∀x (Dog(x) → Chase(x, the_cat))"),
+    ("Wumpuses are not bright.", "∀x (Wumpus(x) → ¬Bright(x))"),
+    ("Vumpuses are yumpuses.", "∀x (Vumpus(x) → Yumpus(x))"),
+    ("Red, cold things are round.", "∀x (Red(x) ∧ Cold(x) → Round(x))"),
+    ("Young people are not blue.", "∀x (Young(x) → ¬Blue(x))"),
+    ("Cats are nervous.", "∀x (Cat(x) → Nervous(x))"),
+    ("Dogs bark.", "∀x (Dog(x) → Bark(x))"),
+    ("No cat is a dog.", "∀x (Cat(x) → ¬Dog(x))"),
+    ("No dogs are happy.", "∀x (Dog(x) → ¬Happy(x))"),
+    ("If something is quiet and cold then it is smart.", "∀x (Quiet(x) ∧ Cold(x) → Smart(x))"),
+    ("If someone is cold and not blue then they are not red.", "∀x (Cold(x) ∧ ¬Blue(x) → ¬Red(x))"),
     ("If someone is kind, big and red then they are nice.",
-     "forall x ((Kind(x) & Big(x) & Red(x)) -> Nice(x))"),
-    ("If something is a wumpus then it is a tumpus.", "forall x (Wumpus(x) -> Tumpus(x))"),
+     "∀x (Kind(x) ∧ Big(x) ∧ Red(x) → Nice(x))"),
+    ("If something is a wumpus then it is a tumpus.", "∀x (Wumpus(x) → Tumpus(x))"),
     ("If someone needs the cat and they chase the dog then they like the rabbit.",
-     "forall x ((Need(x, the_cat) & Chase(x, the_dog)) -> Like(x, the_rabbit))"),
+     "∀x (Need(x, the_cat) ∧ Chase(x, the_dog) → Like(x, the_rabbit))"),
     ("If something is big and likes the cat then it is red.",
-     "forall x ((Big(x) & Like(x, the_cat)) -> Red(x))"),
+     "∀x (Big(x) ∧ Like(x, the_cat) → Red(x))"),
     ("If something chases the rabbit and it does not visit the lion then the lion does not need the rabbit.",
-     "forall x ((Chase(x, the_rabbit) & ~Visit(x, the_lion)) -> ~Need(the_lion, the_rabbit))"),
+     "∀x (Chase(x, the_rabbit) ∧ ¬Visit(x, the_lion) → ¬Need(the_lion, the_rabbit))"),
     ("If the bald eagle needs the dog then the dog is round.",
-     "Need(the_bald_eagle, the_dog) -> Round(the_dog)"),
-    ("If Harry is red and Harry is kind then Harry is blue.", "(Red(harry) & Kind(harry)) -> Blue(harry)"),
-    ("If Bob is big then he is red.", "Big(bob) -> Red(bob)"),
-    ("A dog that barks is loud.", "forall x ((Dog(x) & Bark(x)) -> Loud(x))"),
-    ("A person who likes Bob is kind.", "forall x (Like(x, bob) -> Kind(x))"),
-    ("People who chase the cat are mean.", "forall x (Chase(x, the_cat) -> Mean(x))"),
-    ("Red things that are big are nice.", "forall x ((Red(x) & Big(x)) -> Nice(x))"),
-    ("Something that is red is hot.", "forall x (Red(x) -> Hot(x))"),
-    ("Everything is cold.", "forall x (Cold(x))"),
-    ("Everyone who is kind is nice.", "forall x (Kind(x) -> Nice(x))"),
-    ("Something is red.", "exists x (Red(x))"),
-    ("Some turtles are not green.", "exists x (Turtle(x) & ~Green(x))"),
-    ("Nothing is green.", "forall x (~Green(x))"),
-    ("No one who is kind is mean.", "forall x (Kind(x) -> ~Mean(x))"),
-    ("If something is big, then it is red.", "forall x (Big(x) -> Red(x))"),
-    ("All gentlemen are kind.", "forall x (Gentleman(x) -> Kind(x))"),
-    ("There is a dog that barks.", "exists x (Dog(x) & Bark(x))"),
+     "Need(the_bald_eagle, the_dog) → Round(the_dog)"),
+    ("If Harry is red and Harry is kind then Harry is blue.", "Red(harry) ∧ Kind(harry) → Blue(harry)"),
+    ("If Bob is big then he is red.", "Big(bob) → Red(bob)"),
+    ("A dog that barks is loud.", "∀x (Dog(x) ∧ Bark(x) → Loud(x))"),
+    ("A person who likes Bob is kind.", "∀x (Like(x, bob) → Kind(x))"),
+    ("People who chase the cat are mean.", "∀x (Chase(x, the_cat) → Mean(x))"),
+    ("Red things that are big are nice.", "∀x (Red(x) ∧ Big(x) → Nice(x))"),
+    ("Something that is red is hot.", "∀x (Red(x) → Hot(x))"),
+    ("Everything is cold.", "∀x Cold(x)"),
+    ("Everyone who is kind is nice.", "∀x (Kind(x) → Nice(x))"),
+    ("Something is red.", "∃x Red(x)"),
+    ("Some turtles are not green.", "∃x (Turtle(x) ∧ ¬Green(x))"),
+    ("Nothing is green.", "∀x ¬Green(x)"),
+    ("No one who is kind is mean.", "∀x (Kind(x) → ¬Mean(x))"),
+    ("If something is big, then it is red.", "∀x (Big(x) → Red(x))"),
+    ("All gentlemen are kind.", "∀x (Gentleman(x) → Kind(x))"),
+    ("There is a dog that barks.", "∃x (Dog(x) ∧ Bark(x))"),
 ]
 
 
@@ -89,9 +89,9 @@ def test_construction(sentence: str, fol: str) -> None:
 def test_invented_word_chain() -> None:
     text = "Every wumpus is a tumpus. Wumpuses are not bright. Max is a wumpus."
     premises, conclusion = translate(text, "True or false: Max is not bright.")
-    assert premises == ["forall x (Wumpus(x) -> Tumpus(x))", "forall x (Wumpus(x) -> ~Bright(x))",
+    assert premises == ["∀x (Wumpus(x) → Tumpus(x))", "∀x (Wumpus(x) → ¬Bright(x))",
                         "Wumpus(max)"]
-    assert conclusion == "~Bright(max)"
+    assert conclusion == "¬Bright(max)"
 
 
 @pytest.mark.parametrize(("question", "statement"), [
@@ -159,7 +159,13 @@ def test_empty_text_and_unknown_name() -> None:
     assert _error("   ").info.kind == ErrorKind.INPUT
     info = _error("Bob is big.", "Zed is big.").info
     assert info.kind == ErrorKind.INPUT and "zed" in info.message
-    assert translate("Everything is big.", "Zed is big.") == (["forall x (Big(x))"], "Big(zed)")
+    assert translate("Everything is big.", "Zed is big.") == (["∀x Big(x)"], "Big(zed)")
+
+
+def test_names_spelled_like_variables_become_constants() -> None:
+    # lang/fol reads a free u..z (optionally with a digit) as an unbound variable: such a name is renamed
+    premises, conclusion = translate("W is red. X1 is red. If something is red then it is big.", "Is W big?")
+    assert premises[:2] == ["Red(w_)", "Red(x1_)"] and conclusion == "Big(w_)"
 
 
 def test_question_outside_the_fragment() -> None:

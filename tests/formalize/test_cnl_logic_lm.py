@@ -12,14 +12,13 @@ from neurosym.cli import main
 from neurosym.datasets import get_loader
 from neurosym.datasets.logic_lm import letter_map, load, option_letter
 
-PROOFWRITER = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "proofwriter" / "dev.json"
-
 
 @pytest.fixture(scope="module")
-def proofwriter() -> Path:
-    if not PROOFWRITER.is_file():
-        pytest.skip(f"ProofWriter dev set not found at {PROOFWRITER}")
-    return PROOFWRITER
+def proofwriter(data_dir: Path) -> Path:
+    path = data_dir / "proofwriter" / "dev.json"
+    if not path.is_file():
+        pytest.skip(f"ProofWriter dev set not found at {path}")
+    return path
 
 
 def test_letters_map_both_ways() -> None:
