@@ -66,7 +66,7 @@ class EProverBackend(Backend):
                 outputs[side] = (process.returncode, out, err)
         timings = {"e_prover": time.perf_counter() - started}
         statuses = {side: self._status(out) for side, (_, out, _) in outputs.items()}
-        certificate: dict[str, object] = {"szs": statuses}
+        certificate: dict[str, object] = {"szs": statuses, **parsed.reading()}
         if "ContradictoryAxioms" in statuses.values() or all(s in PROVED for s in statuses.values()):
             # E refuted the premises on their own: everything follows, so neither true nor false is the answer
             return Outcome(Status.SOLVED, "inconsistent", certificate, timings=timings)

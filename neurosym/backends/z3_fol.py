@@ -133,6 +133,12 @@ class Z3Backend(Backend):
     def _solve_fol(self, program: Program, limits: Limits) -> Outcome:
         started = time.perf_counter()
         parsed = parse_program(program)
+        outcome = self._decide(parsed, limits, started)
+        outcome.certificate = {**(outcome.certificate or {}), **parsed.reading()}
+        return outcome
+
+    @staticmethod
+    def _decide(parsed: ParsedProblem, limits: Limits, started: float) -> Outcome:
         parse_seconds = time.perf_counter() - started
         context = z3.Context()
         translator = Z3Translator(parsed, context)

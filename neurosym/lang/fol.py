@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -152,9 +152,57 @@ TERMINAL_SPELLING = {
 }
 
 
+LIST_ARGUMENT = re.compile(r"\[[^\[\]]*\]")
+DIALECTS = ("folio", "nltk")
+# NLTK's reading (LINC, Prover9 programs): a quantifier binds tighter than every connective, so its body is
+# the next unary formula ("all x. P(x) -> Q(x)" is "(all x. P(x)) -> Q(x)"), its dot is required, several
+# variables may stand side by side ("all x y."), and → groups to the left. There is no ⊕ in NLTK.
+_FOLIO_RULES = """?iff: implies (IFF implies)*
+?implies: xor (IMPLIES xor)*
+?xor: disj (XOR disj)*
+?disj: conj (OR conj)*
+?conj: unary (AND unary)*
+
+?unary: NOT unary -> negation
+      | quantifier variables DOT? formula -> quantified
+      | primary
+"""
+_NLTK_RULES = """?iff: implies (IFF implies)*
+?implies: implies IMPLIES disj | disj
+?disj: conj (OR conj)*
+?conj: unary (AND unary)*
+
+?unary: NOT unary -> negation
+      | quantifier variables DOT unary -> quantified
+      | primary
+"""
+NLTK_SPELLING = re.compile(r"\b(?:all|exists)\s+[^\W\d]\w*(?:\s*,?\s*[^\W\d]\w*)*\s*\.")
+
+
+def grammar(dialect: str = "folio") -> str:
+    """The FOL grammar of a dialect: grammars/fol.lark, with NLTK's precedence rules for "nltk"."""
+    text = grammar_text("fol")
+    if dialect == "folio":
+        return text
+    if dialect != "nltk":
+        raise NeurosymError(ErrorKind.INPUT, f"unknown FOL dialect {dialect!r} (known: {', '.join(DIALECTS)})")
+    assert _FOLIO_RULES in text, "grammars/fol.lark changed: update the NLTK dialect's rules"
+    return text.replace(_FOLIO_RULES, _NLTK_RULES).replace('variables: NAME ("," NAME)*',
+                                                           'variables: NAME ("," NAME)* | NAME NAME+')
+
+
+def detect_dialect(texts: list[str]) -> str:
+    """"nltk" when a formula spells a quantifier NLTK's way (`all x.`, `exists x y.`), else "folio".
+
+    >>> detect_dialect(["all x. (Man(x) -> Mortal(x))"]), detect_dialect(["∀x (Man(x) → Mortal(x))"])
+    ('nltk', 'folio')
+    """
+    return "nltk" if any(NLTK_SPELLING.search(text) for text in texts) else "folio"
+
+
 @cache
-def _parser() -> lark.Lark:
-    return lark.Lark(grammar_text("fol"), parser="lalr", start="start", transformer=_ToTree())
+def _parser(dialect: str = "folio") -> lark.Lark:
+    return lark.Lark(grammar(dialect), parser="lalr", start="start", transformer=_ToTree())
 
 
 def _nesting_depth(text: str) -> tuple[int, int]:
@@ -173,10 +221,11 @@ def _nesting_depth(text: str) -> tuple[int, int]:
     return deepest, at
 
 
-def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
+def parse_formula(text: str, line: int = 1, what: str = "formula", dialect: str = "folio") -> Formula:
     """Parse one formula; NeurosymError(SYNTAX) with line:column and what was expected on failure.
 
     `line` is the formula's line in its program, so errors point into the program the user wrote.
+    `dialect` "nltk" reads it with NLTK's precedence (see DIALECTS).
 
     Examples
     --------
@@ -184,6 +233,8 @@ def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
     'implies'
     >>> parse_formula("all x.(Human(x) -> Mortal(x))") == parse_formula("∀x (Human(x) → Mortal(x))")
     True
+    >>> to_text(parse_formula("all x. P(x) -> Q(a)", dialect="nltk"))
+    '(∀x P(x)) → Q(a)'
     >>> parse_formula("Human(x", line=3)
     Traceback (most recent call last):
     ...
@@ -196,7 +247,11 @@ def parse_formula(text: str, line: int = 1, what: str = "formula") -> Formula:
         row, column = line_column(text, at)
         raise NeurosymError(ErrorKind.INPUT, f"{what} is nested {depth} deep; the limit is {MAX_NESTING}",
                             line + row - 1, column)
-    return parse_located(_parser(), text, what, line, TERMINAL_SPELLING)
+    if match := LIST_ARGUMENT.search(text):
+        row, column = line_column(text, match.start())
+        raise NeurosymError(ErrorKind.SYNTAX, f"{what}: the list {match.group()} is not a term; write one atom "
+                                              f"per element", line + row - 1, column)
+    return parse_located(_parser(dialect), text, what, line, TERMINAL_SPELLING)
 
 
 # ----------------------------------------------------------------------------------------------- printing
@@ -410,27 +465,79 @@ class ParsedProblem:
     signature: Signature
     premise_texts: list[str]
     conclusion_text: str
+    dialect: str = "folio"
+    closed: dict[str, list[str]] = field(default_factory=dict)  # label -> free variables closed by ∀
+
+    def reading(self) -> dict[str, Any]:
+        """How the text was read, for the certificate: the dialect, and any free variables closed."""
+        found: dict[str, Any] = {"reading": self.dialect}
+        if self.closed:
+            found["closed_free_variables"] = self.closed
+        return found
+
+
+def free_variables(formula: Formula, variables: set[str]) -> list[str]:
+    """Names used free in `formula` that are variables: bound elsewhere (`variables`), or named like one.
+
+    >>> free_variables(parse_formula("∀x P(x) ∧ Q(y, bob)"), set())
+    ['y']
+    """
+    found: list[str] = []
+    for node, bound in subformulas(formula):
+        args = node.args if isinstance(node, Atom) else (node.left, node.right) if isinstance(node, Equal) else ()
+        for term in _terms(args):
+            name = term.name
+            if not term.args and name not in bound and name not in found and (
+                    name in variables or FREE_VARIABLE_NAME.match(name)):
+                found.append(name)
+    return found
 
 
 def parse_program(program: Program) -> ParsedProblem:
     """Parse and type-check a FOL program's premises and conclusion.
 
+    Options: `dialect` ("folio", "nltk", or "auto", the default: NLTK's reading when a formula spells a
+    quantifier NLTK's way), and `free_variables: close` to bind free variables universally, as Prover9
+    does (by default a free variable is an error). The ParsedProblem says which reading was used.
+
     >>> parsed = parse_program(Program("fol", {"premises": ["∀x (Human(x) → Mortal(x))", "Human(socrates)"],
     ...                                        "conclusion": "Mortal(socrates)"}))
     >>> parsed.signature.predicates, parsed.signature.constants
     ({'Human': 1, 'Mortal': 1}, {'socrates'})
+    >>> closed = parse_program(Program("fol", {"premises": ["all x. Man(x) -> Mortal(x)", "Man(bob)"],
+    ...                                        "conclusion": "Mortal(bob)"}, options={"free_variables": "close"}))
+    >>> closed.reading()
+    {'reading': 'nltk', 'closed_free_variables': {'premise 1': ['x']}}
     """
     premises_text: list[str] = program.fields["premises"]
     conclusion_text: str = program.fields["conclusion"]
     lines: list[int] = program.fields.get("lines") or list(range(1, len(premises_text) + 2))
     if not premises_text:
         raise NeurosymError(ErrorKind.INPUT, "the premise list is empty: there is nothing to reason from")
-    premises = [parse_formula(text, lines[i], f"premise {i + 1}") for i, text in enumerate(premises_text)]
-    conclusion = parse_formula(conclusion_text, lines[-1], "conclusion")
-    labelled = [(f, lines[i], f"premise {i + 1}") for i, f in enumerate(premises)]
+    dialect = str(program.options.get("dialect") or "auto").lower()
+    if dialect == "auto":
+        dialect = detect_dialect([*premises_text, conclusion_text])
+    premises = [parse_formula(text, lines[i], f"premise {i + 1}", dialect) for i, text in enumerate(premises_text)]
+    conclusion = parse_formula(conclusion_text, lines[-1], "conclusion", dialect)
+    closed: dict[str, list[str]] = {}
+    mode = str(program.options.get("free_variables") or "error").lower()
+    if mode not in {"error", "close"}:
+        raise NeurosymError(ErrorKind.INPUT, f"option free_variables must be 'error' or 'close', got {mode!r}")
+    labels = [f"premise {i + 1}" for i in range(len(premises))] + ["conclusion"]
+    if mode == "close":
+        variables = {v for f in [*premises, conclusion] for node, _ in subformulas(f)
+                     if isinstance(node, Quantified) for v in node.variables}
+        formulas = [*premises, conclusion]
+        for index, formula in enumerate(formulas):
+            free = free_variables(formula, variables)
+            if free:
+                closed[labels[index]] = free
+                formulas[index] = Quantified("forall", tuple(free), formula)
+        *premises, conclusion = formulas
+    labelled = [(f, lines[i], labels[i]) for i, f in enumerate(premises)]
     labelled.append((conclusion, lines[-1], "conclusion"))
     signature = check_formulas(labelled, [*premises_text, conclusion_text])
-    return ParsedProblem(premises, conclusion, signature, premises_text, conclusion_text)
+    return ParsedProblem(premises, conclusion, signature, premises_text, conclusion_text, dialect, closed)
 
 
 ANSWER_SYNONYMS = {"true": "true", "yes": "true", "a": "true", "false": "false", "no": "false",
