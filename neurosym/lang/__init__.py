@@ -14,6 +14,7 @@ LANGUAGE_MODULES: dict[str, str] = {
     "pddl": "neurosym.lang.pddl",
     "scm": "neurosym.lang.scm",
     "kk": "neurosym.lang.kk",
+    "lean": "neurosym.lang.lean",
 }
 
 BARE_FILE_SUFFIXES: dict[str, str] = {
@@ -21,6 +22,7 @@ BARE_FILE_SUFFIXES: dict[str, str] = {
     ".pl": "prolog",
     ".pro": "prolog",
     ".scm": "scm",
+    ".lean": "lean",
 }
 
 
