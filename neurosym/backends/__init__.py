@@ -16,6 +16,8 @@ BACKEND_CLASSES: dict[str, str] = {
     "fast-downward": "neurosym.backends.fast_downward:FastDownwardBackend",
     "pyperplan": "neurosym.backends.pyperplan_backend:PyperplanBackend",
     "causal": "neurosym.backends.causal:CausalBackend",
+    "lean-arith": "neurosym.backends.lean_arith:LeanArithBackend",
+    "lean4": "neurosym.backends.lean4:Lean4Backend",
 }
 
 # Preference order per language: the first available one is the default.
@@ -25,6 +27,7 @@ PREFERENCE: dict[str, tuple[str, ...]] = {
     "pddl": ("fast-downward", "pyperplan"),
     "scm": ("causal",),
     "kk": ("swipl", "z3"),
+    "lean": ("lean4", "lean-arith"),
 }
 
 
