@@ -32,7 +32,7 @@ from neurosym.lang.lean_eval import FunctionValue, NotExact, check_countermodel,
 from neurosym.problem import Limits
 from neurosym.result import Outcome, Status
 
-MAX_UNROLL = 2000  # terms of a sum or product unrolled into Z3
+MAX_UNROLL = 5000  # terms of a sum or product unrolled into Z3
 MAX_POWER_BITS = 4096  # constant powers folded only up to this size
 MAX_EXPONENT = 64  # x ^ n with symbolic x expanded only up to this n
 SYMPY_SECONDS = 10.0
