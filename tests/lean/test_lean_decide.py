@@ -95,8 +95,8 @@ def test_evaluator_uses_lean_conventions() -> None:
 
 
 def test_minif2f_refutations_recheck(data_dir) -> None:
-    rows = {json.loads(line)["name"]: json.loads(line) for line in open(data_dir / "minif2f" / "valid.jsonl",
-                                                                         encoding="utf-8")}
+    lines = (data_dir / "minif2f" / "valid.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = {json.loads(line)["name"]: json.loads(line) for line in lines}
     row = rows["mathd_algebra_433"]
     statement = elaborate(row["header"] + "\n\n" + row["formal_statement"])
     outcome = decide(statement, 10.0)

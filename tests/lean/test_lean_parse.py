@@ -81,7 +81,8 @@ def test_grammar_constrains_a_decoder_with_llguidance() -> None:
 
 
 def test_minif2f_valid_parses(data_dir) -> None:
-    rows = [json.loads(line) for line in open(data_dir / "minif2f" / "valid.jsonl", encoding="utf-8")]
+    lines = (data_dir / "minif2f" / "valid.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
     parsed = 0
     for row in rows:
         try:
