@@ -26,6 +26,7 @@ FORMATS: dict[str, str] = {
     "planbench": "neurosym.datasets.planbench:load",
     "counterbench": "neurosym.datasets.counterbench:load",
     "logic-lm": "neurosym.datasets.logic_lm:load",
+    "minif2f": "neurosym.datasets.minif2f:load",
 }
 
 
