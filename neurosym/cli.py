@@ -170,6 +170,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print()
         for key in keys:
             print(f"{key}: {summary[key]}")
+        for result in results:  # a refutation with its countermodel says the formalization is wrong
+            countermodel = (result.certificate or {}).get("countermodel")
+            if result.answer == "refuted" and countermodel is not None:
+                print(f"refuted {result.id}: {json.dumps(countermodel, ensure_ascii=False)}")
     return 0 if _all_good(results) else 1
 
 

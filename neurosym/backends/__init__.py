@@ -25,6 +25,8 @@ BACKEND_CLASSES: dict[str, str] = {
     "z3-smt": "neurosym.backends.z3_smt:Z3SmtBackend",
     "cvc5": "neurosym.backends.cvc5_smt:Cvc5SmtBackend",
     "z3-logic-lm": "neurosym.backends.z3_logic_lm:Z3LogicLmBackend",
+    "lean-arith": "neurosym.backends.lean_arith:LeanArithBackend",
+    "lean4": "neurosym.backends.lean4:Lean4Backend",
 }
 
 # Preference order per language: the first available backend that supports the program is the default.
@@ -38,6 +40,7 @@ PREFERENCE: dict[str, tuple[str, ...]] = {
     "logicprog": ("z3-logic-lm",),
     "csp": ("z3-logic-lm",),
     "z3dsl": ("z3-logic-lm",),
+    "lean": ("lean4", "lean-arith"),
 }
 
 BACKENDS = LazyRegistry("backend", BACKEND_CLASSES)

@@ -30,6 +30,7 @@ FORMATS: dict[str, str] = {
     "kk-nl": "neurosym.datasets.knights_knaves:load_nl",
     "planbench-nl": "neurosym.datasets.planbench:load_nl",
     "counterbench-nl": "neurosym.datasets.counterbench_nl:load",
+    "minif2f": "neurosym.datasets.minif2f:load",
 }
 
 

@@ -18,6 +18,7 @@ LANGUAGE_MODULES: dict[str, str] = {
     "logicprog": "neurosym.lang.logicprog",
     "csp": "neurosym.lang.csp",
     "z3dsl": "neurosym.lang.z3dsl",
+    "lean": "neurosym.lang.lean",
 }
 
 LANGUAGES = LazyRegistry("language", LANGUAGE_MODULES, attribute="LANGUAGE")
