@@ -10,12 +10,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
+from neurosym.lang import get_language
 from neurosym.result import Result, Status
 
 SUMMARY_KEYS = ("n", "solved", "correct", "accuracy", "executable_rate", "executable_accuracy",
                 "median_seconds", "total_seconds")
 # Added when a formalizer wrote the programs (natural-language formats with --model): how the K samples fared.
-SAMPLE_KEYS = ("samples", "samples_parsed", "samples_decided", "no_decided_sample", "refinement_rounds")
+SAMPLE_KEYS = ("samples", "samples_parsed", "samples_decided", "no_decided_sample", "refinement_rounds",
+               "first_sample_accuracy")
 
 
 def is_executable(result: Result) -> bool:
@@ -49,10 +51,20 @@ def _sample_summary(results: Sequence[Result]) -> dict[str, int]:
     voted = [r for r in results if r.candidates is not None and "samples" in (r.certificate or {})]
     if not voted:
         return {}
+    first_correct = sum(_first_sample_correct(r) for r in voted)
     return {
+        "first_sample_accuracy": round(first_correct / len(results), 4),
         "samples": sum(r.certificate["samples"] for r in voted),  # type: ignore[index]
         "samples_parsed": sum(r.certificate["parsed"] for r in voted),  # type: ignore[index]
         "samples_decided": sum(r.certificate["decided"] for r in voted),  # type: ignore[index]
         "no_decided_sample": sum(r.certificate["decided"] == 0 for r in voted),  # type: ignore[index]
         "refinement_rounds": sum(r.certificate["rounds"] for r in voted),  # type: ignore[index]
     }
+
+
+def _first_sample_correct(result: Result) -> bool:
+    """Would the first sample alone (after its refinement rounds) have been right? The vote's baseline."""
+    first = [c for c in result.candidates or [] if c.get("sample") == 0 and not c.get("superseded")]
+    if not first or first[0]["status"] != "solved" or result.expected is None or not result.language:
+        return False
+    return bool(get_language(result.language).answers_match(first[0]["answer"], result.expected))

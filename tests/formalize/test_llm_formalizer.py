@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from neurosym.bench import summarize
 from neurosym.problem import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,9 @@ def test_the_majority_of_decided_samples_wins_and_errors_are_counted(engine, tmp
     assert [c["status"] for c in result.candidates] == ["error", "solved", "solved", "solved"]
     assert result.candidates[0]["error"]["kind"] == "syntax" and result.candidates[0]["error"]["line"] == 1
     assert result.certificate["samples"] == 4 and result.certificate["decided"] == 3
+    summary = summarize([result], 1.0)  # the vote is right where the first sample alone errored
+    assert (summary["accuracy"], summary["first_sample_accuracy"]) == (1.0, 0.0)
+    assert (summary["samples"], summary["samples_parsed"], summary["samples_decided"]) == (4, 3, 3)
 
 
 def test_a_tie_is_reported_and_broken_by_the_earliest_sample(engine, tmp_path: Path) -> None:
