@@ -8,12 +8,16 @@ Result and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from neurosym.result import ErrorInfo, ErrorKind
 
-PROBLEM_KEYS = {"id", "language", "text", "question", "expect", "limits", "backend", "options", "model"}
+PROBLEM_KEYS = {"id", "language", "text", "question", "expect", "limits", "backend", "options"}
+# `model` names the model that formalizes `text` when its value is a model spec; otherwise (an SCM problem's
+# structural equations) it is a formal field like any other.
+MODEL_SPEC = re.compile(r"^(?:transformers|vllm|openai|replay):\S")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,11 @@ class Problem:
         except (TypeError, ValueError) as exc:
             return cls.broken(str(data.get("id", default_id)), f"bad limits: {exc}", source)
         formal = {k: v for k, v in data.items() if k not in PROBLEM_KEYS}
+        model = formal.get("model")
+        if isinstance(model, str) and MODEL_SPEC.match(model):
+            del formal["model"]
+        else:
+            model = None
         language = data.get("language")
         return cls(
             id=str(data.get("id", default_id)),
@@ -72,7 +81,7 @@ class Problem:
             limits=limits,
             backend=data.get("backend"),
             options=dict(data.get("options") or {}),
-            model=str(data["model"]) if data.get("model") else None,
+            model=model,
             source=source,
         )
 

@@ -106,7 +106,7 @@ class Shape:
 SHAPES: dict[str, Shape] = {
     "fol": Shape("fol", "fol", fol_program_grammar),
     "prolog": Shape("prolog", "prolog", lambda: grammar_text("prolog")),
-    "kk": Shape("kk", "kk", lambda: None),
+    "kk": Shape("kk", "kk", lambda: grammar_text("kk")),
     "scm": Shape("scm", "scm", lambda: grammar_text("scm")),
     "pddl-problem": Shape("pddl-problem", "pddl", lambda: grammar_text("pddl")),
     "pddl": Shape("pddl", "pddl", pddl_task_grammar),

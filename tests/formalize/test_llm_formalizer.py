@@ -152,3 +152,10 @@ def test_cli_solve_with_a_model(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.splitlines()[-1])
     assert result["answer"] == "true" and len(result["candidates"]) == 3
+
+
+def test_model_key_is_a_spec_or_an_scm_field() -> None:
+    asked = Problem.from_dict({"model": "replay:runs/gpt4.jsonl", "text": "All men are mortal."}, "p")
+    assert asked.model == "replay:runs/gpt4.jsonl" and "model" not in asked.formal
+    causal = Problem.from_dict({"language": "scm", "model": "exogenous U : bool = true"}, "q")
+    assert causal.model is None and causal.formal["model"] == "exogenous U : bool = true"
