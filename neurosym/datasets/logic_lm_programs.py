@@ -19,40 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from neurosym.formalize.readers import read_fol
 from neurosym.problem import Problem
-from neurosym.result import ErrorInfo, ErrorKind
+from neurosym.result import NeurosymError
 
 LETTERS = {"A": "true", "B": "false", "C": "uncertain"}
 OPTION = re.compile(r"^\s*\(?([A-Z])\)\s*(.*?)\s*$")
 LANGUAGE_MARKERS = (("z3dsl", re.compile(r"^\s*#\s*(Declarations|Constraints|Options)\s*$", re.MULTILINE)),
                     ("csp", re.compile(r"^\s*(Domain|Variables)\s*:", re.MULTILINE)),
                     ("logicprog", re.compile(r"^\s*(Facts|Rules|Query)\s*:", re.MULTILINE)))
-SECTION = re.compile(r"^\s*(Predicates|Premises|Conclusion)\s*:\s*$", re.IGNORECASE)
-
-
-def split_program(text: str) -> tuple[list[str], list[int], str, int]:
-    """Premises with their line numbers, and the conclusion with its line; ValueError(line, message)."""
-    section = None
-    premises: list[str] = []
-    lines: list[int] = []
-    conclusions: list[tuple[str, int]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if match := SECTION.match(raw):
-            section = match.group(1).lower()
-            continue
-        formula = raw.split(":::")[0].strip()
-        if not formula or section in (None, "predicates"):
-            continue
-        if section == "premises":
-            premises.append(formula)
-            lines.append(number)
-        else:
-            conclusions.append((formula, number))
-    if not conclusions:
-        raise ValueError(len(text.splitlines()) or 1, "the program has no Conclusion: section with a formula")
-    if len(conclusions) > 1:
-        raise ValueError(conclusions[1][1], "the Conclusion: section holds more than one formula")
-    return premises, lines, conclusions[0][0], conclusions[0][1]
 
 
 def recognise(program: str) -> str:
@@ -97,12 +72,9 @@ def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
             yield Problem.from_dict(data, problem_id, source=str(path))
             continue
         try:
-            premises, lines, conclusion, conclusion_line = split_program(programs[0])
-        except ValueError as exc:
-            line, message = exc.args
-            yield Problem(id=problem_id, language="fol", expect=expect, source=str(path),
-                          load_error=ErrorInfo(ErrorKind.SYNTAX, message, line, 1))
+            fields = read_fol(programs[0])  # the same reader replays these programs through the formalizer
+        except NeurosymError as exc:
+            yield Problem(id=problem_id, language="fol", expect=expect, source=str(path), load_error=exc.info)
             continue
-        data = {"id": problem_id, "language": "fol", "premises": premises, "conclusion": conclusion,
-                "lines": [*lines, conclusion_line], "expect": expect}
+        data = {"id": problem_id, "language": "fol", **fields, "expect": expect}
         yield Problem.from_dict(data, problem_id, source=str(path))
