@@ -189,7 +189,8 @@ class Verifier:
         try:
             steps = answers.plan_steps(extracted.text, extracted.how, extracted.body)
         except NeurosymError as exc:
-            return _Item(_Check("parse_error", f"the plan: {_where(exc.info)}", formatted=extracted.formatted))
+            return _Item(_Check("parse_error", f"the plan (lines counted in the answer): {_where(exc.info)}",
+                                formatted=extracted.formatted))
         if not steps:
             return _Item(_Check("no_answer", "the completion gives no plan step '(action args)'"))
         if len(steps) > self.config.max_plan_steps:
@@ -274,12 +275,11 @@ class Verifier:
 
         return _Item(problem=problem, finish=finish)
 
-    @staticmethod
-    def _failed(result: Result, blame_task: bool) -> _Check:
+    def _failed(self, result: Result, blame_task: bool) -> _Check:
         """The check of a Result that is not a decided answer."""
         certificate = result.certificate or {}
         if result.status == Status.TIMEOUT:
-            return _Check("timeout", f"no verdict within the per-item limit ({result.seconds:.1f} s)")
+            return _Check("timeout", f"no verdict within the per-item limit of {self.config.item_seconds:g} s")
         if result.status == Status.UNKNOWN:
             why = certificate.get("reason") or "the prover gave up inside its limits"
             status = "verifier_error" if blame_task else "timeout"
