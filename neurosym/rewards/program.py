@@ -56,11 +56,12 @@ def program_problem(block: str, task: dict[str, Any], problem_id: str, limits: L
         if "problem" not in parts or domain is None:
             missing = "(define (problem ...))" if "problem" not in parts else "(define (domain ...))"
             return Problem.broken(problem_id, f"the pddl block has no {missing} form")
-        problem = Problem(problem_id, "pddl", {"domain": domain, "problem": parts["problem"]}, expect=expect)
+        problem = Problem(problem_id, "pddl", {"domain": domain, "problem": parts["problem"]}, expect=expect,
+                          backend=task.get("backend"))
     else:
         suffix = {"fol": ".fol", "prolog": ".pl", "scm": ".scm"}[language]
         problem = get_language(language).problem_from_bare_file(block, Path(name).with_suffix(suffix))
-        problem = replace(problem, id=problem_id, expect=expect, source=None)
+        problem = replace(problem, id=problem_id, expect=expect, source=None, backend=task.get("backend"))
         if problem.load_error is not None:
             return problem
     return replace(problem, limits=limits)

@@ -162,11 +162,13 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, config: RewardConfig | dict[str, Any] | None = None,
           max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_batch: int = DEFAULT_MAX_BATCH,
-          max_queue: int = DEFAULT_MAX_QUEUE, log_level: str = "warning") -> None:
-    """Run the service until interrupted (one process; its verifier's pool does the parallel work)."""
+          max_queue: int = DEFAULT_MAX_QUEUE, log_level: str = "warning", warm_up: bool = True) -> None:
+    """Run the service until interrupted (one process; its verifier's pool does the parallel work).
+    With `warm_up`, every worker imports the provers before the port opens."""
     import uvicorn
 
     verifier = Verifier(config)
-    verifier.engine  # noqa: B018 - start the pool before the first request
+    if warm_up:
+        verifier.warm_up()
     app = create_app(verifier, max_request_bytes=max_request_bytes, max_batch=max_batch, max_queue=max_queue)
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

@@ -36,6 +36,16 @@ REFERENCE_CACHE_SIZE = 100_000
 PARSE_ERROR_KINDS = {ErrorKind.SYNTAX, ErrorKind.TYPE, ErrorKind.INPUT, ErrorKind.REFUSED}
 
 
+WARM_UP: dict[str, dict[str, Any]] = {
+    "fol": {"language": "fol", "premises": ["P(a)"], "conclusion": "P(a)"},
+    "prolog": {"language": "prolog", "program": "p(1).", "query": "p(X)"},
+    "pddl": {"language": "pddl", "domain": "(define (domain w) (:predicates (p)) (:action a :parameters () "
+                                          ":precondition () :effect (p)))",
+             "problem": "(define (problem w1) (:domain w) (:init) (:goal (p)))"},
+    "scm": {"language": "scm", "model": "exogenous U : bool = true\nendogenous A := U\n", "query": "query value A"},
+}
+
+
 @dataclass
 class Verdict:
     """The reward of one completion, its status (config.STATUSES) and why."""
@@ -126,6 +136,17 @@ class Verifier:
                       max_input_bytes=max(4 * self.config.max_completion_chars, 2_000_000))
 
     # ------------------------------------------------------------------------------------------ public
+    def warm_up(self, languages: Sequence[str] = ("fol", "prolog", "pddl", "scm"), seconds: float = 120.0) -> None:
+        """Solve a tiny problem of each language on every worker, so the first real items do not pay for
+        importing the provers (Fast Downward's first call in a fresh worker can take seconds)."""
+        problems = []
+        for language in languages:
+            warm = WARM_UP.get(language)
+            if warm is not None:
+                problems += [Problem.from_dict({**warm, "limits": {"seconds": seconds}}, f"warm-up-{language}")
+                             for _ in range(self.engine.pool.workers)]
+        self.engine.solve_many(problems)
+
     def verify(self, task: Any, completion: Any) -> Verdict:
         return self.verify_batch([task], [completion])[0]
 
