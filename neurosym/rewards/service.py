@@ -18,6 +18,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from fastapi import FastAPI, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
 from neurosym.rewards.config import RewardConfig
 from neurosym.rewards.frameworks import openrlhf_rewards
 from neurosym.rewards.verify import Verifier
@@ -25,6 +29,23 @@ from neurosym.rewards.verify import Verifier
 DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_BATCH = 8192
 DEFAULT_MAX_QUEUE = 32768
+
+
+class Item(BaseModel):
+    task: dict[str, Any] | str = Field(description="the task: a neurosym problem with its expected answer")
+    completion: str | list[dict[str, Any]] = Field(description="the model's text, or its messages")
+
+
+class Batch(BaseModel):
+    items: list[Item]
+
+
+class RemoteReward(BaseModel):
+    """OpenRLHF's remote reward request: prompt + response as `query`, the task of each as its label."""
+
+    query: list[str]
+    prompts: list[str] | None = None
+    labels: list[Any]
 
 
 class _TooLarge(Exception):
@@ -83,26 +104,9 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
                max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_batch: int = DEFAULT_MAX_BATCH,
                max_queue: int = DEFAULT_MAX_QUEUE) -> Any:
     """The FastAPI application (wrapped in the body-size limit)."""
-    from fastapi import Body, FastAPI, HTTPException
-    from fastapi.concurrency import run_in_threadpool
-    from pydantic import BaseModel, Field
-
     chosen = verifier or Verifier(config)
     state = {"in_flight": 0, "served": 0}
     lock = threading.Lock()
-
-    class Item(BaseModel):
-        task: dict[str, Any] | str = Field(description="the task: a neurosym problem with its expected answer")
-        completion: str | list[dict[str, Any]] = Field(description="the model's text, or its messages")
-
-    class Batch(BaseModel):
-        items: list[Item]
-
-    class RemoteReward(BaseModel):
-        query: list[str]
-        prompts: list[str] | None = None
-        labels: list[Any]
-
     app = FastAPI(title="neurosym reward verifier", version="1")
 
     def admit(count: int) -> None:
@@ -144,7 +148,7 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
         return {"verdicts": verdicts}
 
     @app.post("/get_reward")
-    async def get_reward(request: RemoteReward = Body(...)) -> dict[str, Any]:  # noqa: B008
+    async def get_reward(request: RemoteReward) -> dict[str, Any]:
         if request.prompts is not None and len(request.prompts) != len(request.query):
             raise HTTPException(422, f"{len(request.query)} queries but {len(request.prompts)} prompts")
         if len(request.labels) != len(request.query):
