@@ -20,6 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from neurosym.rewards.config import RewardConfig
@@ -102,9 +103,14 @@ class BodyLimit:
 
 def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[str, Any] | None = None,
                max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_batch: int = DEFAULT_MAX_BATCH,
-               max_queue: int = DEFAULT_MAX_QUEUE) -> Any:
-    """The FastAPI application (wrapped in the body-size limit)."""
+               max_queue: int = DEFAULT_MAX_QUEUE, concurrent_batches: int = 4) -> Any:
+    """The FastAPI application (wrapped in the body-size limit). At most `concurrent_batches` requests are
+    checked at once (the rest wait in the bounded queue): the inline checks hold the GIL, and more threads
+    fighting for it only slow every request down; the pool's workers do the parallel prover work."""
+    import asyncio
+
     chosen = verifier or Verifier(config)
+    gate = asyncio.Semaphore(max(1, concurrent_batches))
     state = {"in_flight": 0, "served": 0}
     lock = threading.Lock()
     app = FastAPI(title="neurosym reward verifier", version="1")
@@ -126,7 +132,8 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
     async def run(tasks: list[Any], completions: list[Any]) -> list[dict[str, Any]]:
         admit(len(tasks))
         try:
-            verdicts = await run_in_threadpool(chosen.verify_batch, tasks, completions)
+            async with gate:
+                verdicts = await run_in_threadpool(chosen.verify_batch, tasks, completions)
         finally:
             release(len(tasks))
         return [v.to_dict() for v in verdicts]
@@ -138,17 +145,18 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
                     "max_batch": max_batch, "max_queue": max_queue, "max_request_bytes": max_request_bytes,
                     "item_seconds": chosen.config.item_seconds}
 
+    # Answers are plain JSON already: JSONResponse skips FastAPI's slow generic encoder.
     @app.post("/verify")
-    async def verify_one(item: Item) -> dict[str, Any]:
-        return (await run([item.task], [item.completion]))[0]
+    async def verify_one(item: Item) -> JSONResponse:
+        return JSONResponse((await run([item.task], [item.completion]))[0])
 
     @app.post("/verify_batch")
-    async def verify_many(batch: Batch) -> dict[str, Any]:
+    async def verify_many(batch: Batch) -> JSONResponse:
         verdicts = await run([i.task for i in batch.items], [i.completion for i in batch.items])
-        return {"verdicts": verdicts}
+        return JSONResponse({"verdicts": verdicts})
 
     @app.post("/get_reward")
-    async def get_reward(request: RemoteReward) -> dict[str, Any]:
+    async def get_reward(request: RemoteReward) -> JSONResponse:
         if request.prompts is not None and len(request.prompts) != len(request.query):
             raise HTTPException(422, f"{len(request.query)} queries but {len(request.prompts)} prompts")
         if len(request.labels) != len(request.query):
@@ -156,8 +164,9 @@ def create_app(verifier: Verifier | None = None, *, config: RewardConfig | dict[
                                      f"each label is its query's task")
         admit(len(request.query))
         try:
-            return await run_in_threadpool(openrlhf_rewards, chosen, request.query, request.prompts,
-                                           request.labels)
+            async with gate:
+                return JSONResponse(await run_in_threadpool(openrlhf_rewards, chosen, request.query,
+                                                            request.prompts, request.labels))
         finally:
             release(len(request.query))
 

@@ -11,6 +11,7 @@ one item is that item's `verifier_error`. One bad completion never stalls or zer
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -33,6 +34,9 @@ except ImportError:  # pragma: no cover - the sandbox module moved
 
 TASK_ONLY_KEYS = {"mode", "reference"}
 REFERENCE_CACHE_SIZE = 100_000
+# A prover component killed by SIGXCPU (24) or SIGKILL (9) ran into its CPU or memory limit: a program that
+# does this twice (the item is retried once) is out of resources, not a verifier fault.
+RESOURCE_SIGNAL = re.compile(r"(?:exit code:?|killed by signal)\s*-?(?:24|9)\b")
 PARSE_ERROR_KINDS = {ErrorKind.SYNTAX, ErrorKind.TYPE, ErrorKind.INPUT, ErrorKind.REFUSED}
 
 
@@ -300,6 +304,9 @@ class Verifier:
         """The check of a Result that is not a decided answer."""
         certificate = result.certificate or {}
         if result.status == Status.TIMEOUT:
+            if blame_task:  # the solver's verdict on the task itself was not reached: not the answer's fault
+                return _Check("verifier_error", f"the solver gave no verdict on the task within the per-item "
+                                                f"limit of {self.config.item_seconds:g} s")
             return _Check("timeout", f"no verdict within the per-item limit of {self.config.item_seconds:g} s")
         if result.status == Status.UNKNOWN:
             why = certificate.get("reason") or "the prover gave up inside its limits"
@@ -308,8 +315,9 @@ class Verifier:
         error = result.error
         if error is None:
             return _Check("verifier_error", f"no verdict (status {result.status})")
-        if error.kind == ErrorKind.MEMORY:
-            return _Check("timeout", f"out of memory: {error.message}")
+        if error.kind == ErrorKind.MEMORY or (error.kind == ErrorKind.SOLVER_CRASH and not blame_task
+                                              and RESOURCE_SIGNAL.search(error.message)):
+            return _Check("timeout", f"stopped by a resource limit: {error.message}")
         if error.kind in PARSE_ERROR_KINDS and not blame_task:
             return _Check("parse_error", _where(error))
         if blame_task and error.kind in PARSE_ERROR_KINDS:

@@ -25,7 +25,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(verifier):
     port = _free_port()
-    app = create_app(verifier, max_request_bytes=200_000, max_batch=64, max_queue=256)
+    app = create_app(verifier, max_request_bytes=200_000, max_batch=256, max_queue=200)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -55,7 +55,7 @@ def items(kk_rows):
 
 def test_health_and_one_verdict(server, items):
     health = httpx.get(f"{server}/health", timeout=5).json()
-    assert health["status"] == "ok" and health["max_batch"] == 64
+    assert health["status"] == "ok" and health["max_batch"] == 256
     verdict = httpx.post(f"{server}/verify", json=items[0], timeout=30).json()
     assert verdict["status"] == "correct" and verdict["reward"] == 1.0
 
@@ -89,8 +89,15 @@ def test_clear_4xx_for_bad_requests(server, items):
     too_big = httpx.post(f"{server}/verify", content=b"{" + b" " * 300_000 + b"}",
                          headers={"content-type": "application/json"}, timeout=30)
     assert too_big.status_code == 413 and "over the limit" in too_big.json()["detail"]
-    too_many = httpx.post(f"{server}/verify_batch", json={"items": [items[0]] * 65}, timeout=30)
-    assert too_many.status_code == 413 and "limit is 64" in too_many.json()["detail"]
+    chunks = iter([b'{"task": "', b"x" * 150_000, b"x" * 150_000, b'", "completion": ""}'])  # no Content-Length
+    streamed = httpx.post(f"{server}/verify", content=chunks, headers={"content-type": "application/json"},
+                          timeout=30)
+    assert streamed.status_code == 413
+    too_many = httpx.post(f"{server}/verify_batch", json={"items": [items[0]] * 257}, timeout=30)
+    assert too_many.status_code == 413 and "limit is 256" in too_many.json()["detail"]
+    over_queue = httpx.post(f"{server}/verify_batch", json={"items": [items[0]] * 201}, timeout=30)
+    assert over_queue.status_code == 503 and over_queue.headers["retry-after"] == "1"
+    assert "the queue holds 200" in over_queue.json()["detail"]
     missing = httpx.post(f"{server}/verify", json={"task": items[0]["task"]}, timeout=30)
     assert missing.status_code == 422 and "completion" in missing.text
     not_json = httpx.post(f"{server}/verify", content=b"{oops", headers={"content-type": "application/json"},
