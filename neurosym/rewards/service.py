@@ -49,10 +49,6 @@ class RemoteReward(BaseModel):
     labels: list[Any]
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """ASGI middleware: 413 for a body over `limit` bytes, by its Content-Length or as it streams in."""
 
@@ -70,27 +66,34 @@ class BodyLimit:
             await self._reject(send, int(declared))
             return
         seen = 0
-        started = False
+        started = rejected = False
 
         async def counted_receive() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
+                if seen > self.limit and not started:
+                    # Answer 413 now and tell the app the client left, so it stops reading.
+                    rejected = True
+                    await self._reject(send, seen)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracked_send(message: dict[str, Any]) -> None:
             nonlocal started
+            if rejected:
+                return  # the 413 has been sent: whatever the app says after it is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
-            if not started:
-                await self._reject(send, seen)
+        except Exception:
+            if not rejected:
+                raise
 
     async def _reject(self, send: Any, size: int) -> None:
         import json
