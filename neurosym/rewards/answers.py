@@ -84,6 +84,22 @@ def read_assignment(text: str, names: list[str]) -> tuple[dict[str, str], list[s
     return roles, missing, conflicting
 
 
+def first_line_covering(lines: list[str], names: list[str]) -> int:
+    """The index of the last line from which on every name gets a role (0 if no such line): one pass
+    from the end, each line read once, so a long completion costs linear time.
+
+    >>> first_line_covering(["Ann is a knave?", "Bo is a knight", "Ann is a knight"], ["Ann", "Bo"])
+    1
+    """
+    patterns = _role_patterns(tuple(names))
+    missing = set(range(len(names)))
+    for index in range(len(lines) - 1, -1, -1):
+        missing -= {i for i in missing if patterns[i].search(lines[index])}
+        if not missing:
+            return index
+    return 0
+
+
 def _holds(f: kk.Formula, knights: list[bool]) -> bool:
     op = f[0]
     if op == "truth":

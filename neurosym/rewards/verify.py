@@ -200,10 +200,8 @@ class Verifier:
         text = extracted.text
         if extracted.how == "last_line":  # widen upward until every person has a role (or the text ends)
             lines = [line for line in extracted.body.splitlines() if line.strip()]
-            for start in range(len(lines) - 1, -1, -1):
-                text = "\n".join(lines[start:])
-                if not answers.read_assignment(text, names)[1]:
-                    break
+            start = answers.first_line_covering(lines, names)
+            text = "\n".join(lines[start:])
         found = answers.check_kk(text, names, task["statements"])
         return _Check(found.status, found.reason, found.details, formatted=extracted.formatted)
 
