@@ -55,6 +55,6 @@ def test_a_malformed_task_is_a_verifier_error_not_the_models_fault(verifier):
 def test_the_last_line_rule_widens_upward_in_linear_time(verifier, kk_rows):
     row = kk_rows[0]
     lines = row["solution_text_format"]  # "(1) Amelia is a knight\n(2) ...\n(3) Evelyn is a knave"
-    padded = "Suppose Amelia is a knave...\n" + "filler\n" * 15_000 + lines
+    padded = "Suppose Amelia is a knave...\n" + "filler\n" * 3_000 + lines
     verdict = verifier.verify(kk_task(row), padded)
     assert verdict.status == "correct"
