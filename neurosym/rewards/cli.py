@@ -79,6 +79,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    try:
+        return _write_tasks(args)
+    except ValueError as exc:  # an unknown generator, a size out of range, program mode without text
+        print(f"neurosym tasks: {exc}", file=sys.stderr)
+        return 2
+
+
+def _write_tasks(args: argparse.Namespace) -> int:
     from neurosym.rewards import tasks
 
     records: list[tasks.TaskRecord] = []
@@ -89,7 +97,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         problems = tasks.generate(kind, int(size), args.count, args.seed)
-        records += tasks.records(problems, tasks.SOURCES.get(kind, kind), args.mode)
+        records += list(tasks.records(problems, tasks.SOURCES.get(kind, kind), args.mode))
     for spec in args.dataset:
         fmt, _, where = spec.partition(":")
         if not where:
@@ -99,7 +107,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         problems, dropped = tasks.from_dataset(fmt, where, args.limit, check=not args.no_check)
         for reason in dropped:
             print(f"neurosym tasks: dropped {reason}", file=sys.stderr)
-        records += tasks.records(problems, f"neurosym/{fmt}", args.mode)
+        records += list(tasks.records(problems, f"neurosym/{fmt}", args.mode))
     if not records:
         print("neurosym tasks: nothing to write (give --generate or --dataset)", file=sys.stderr)
         return 2

@@ -65,6 +65,8 @@ def prompt_for(problem: Problem, mode: str = "answer") -> str:
     """The prompt a policy model sees for a problem (answer or program mode)."""
     language, formal = problem.language, problem.formal
     if mode == "program":
+        if language not in ("fol", "prolog", "pddl", "scm"):
+            raise ValueError(f"{problem.id}: program mode takes fol, prolog, pddl or scm, not {language!r}")
         story = problem.text or problem.question
         if not story:
             raise ValueError(f"{problem.id}: program mode needs the problem in natural language (text)")

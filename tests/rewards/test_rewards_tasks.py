@@ -66,6 +66,10 @@ def test_tasks_command_writes_jsonl_and_verl_parquet(tmp_path, data_dir, capsys)
     assert table[0]["prompt"][0]["role"] == "user"
     assert json.loads(table[0]["reward_model"]["ground_truth"]) == rows[0]["task"]
     assert main(["tasks", "--generate", "kk"]) == 2
+    assert main(["tasks", "--generate", "kk:1"]) == 2
+    no_text = main(["tasks", "--dataset", f"kk:{data_dir / 'knights-knaves' / '3ppl-test.jsonl'}", "--limit", "1",
+                    "--mode", "program"])
+    assert no_text == 2 and "program mode takes" in capsys.readouterr().err
 
 
 def test_verify_command_prints_a_verdict_a_line_and_a_summary(tmp_path, kk_rows, capsys):
