@@ -216,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--limit", type=int, default=None, help="only the first N problems")
     common(bench)
     bench.set_defaults(run=cmd_bench)
+
+    from neurosym.rewards.cli import add_commands as add_reward_commands
+
+    add_reward_commands(commands)  # serve, verify, tasks
     return parser
 
 
