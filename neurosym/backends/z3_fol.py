@@ -8,8 +8,9 @@ countermodel for each side. Z3's `unknown` on a side that matters is status `unk
 from __future__ import annotations
 
 import itertools
+import os
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import z3
 
@@ -35,7 +36,7 @@ MAX_MODEL_ROWS = 200  # countermodel tuples printed per predicate before eliding
 
 
 class Z3Translator:
-    """Builds Z3 terms for one problem; a fresh translator (and Z3 context) per problem: no shared state."""
+    """Builds Z3 terms for one problem: a fresh translator per problem, in the worker's Z3 context."""
 
     def __init__(self, parsed: ParsedProblem, context: z3.Context):
         self.ctx = context
@@ -121,6 +122,44 @@ def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, An
     return described
 
 
+# One Z3 context per worker, reused across problems (making one costs about as much as solving a trivial
+# problem); each problem gets its own Solver, so no assertion, lemma or model crosses problems. Declarations
+# that share a name but not a signature (P/1 here, P/2 there) are distinct in Z3. A context is dropped after
+# CONTEXT_REUSES problems (to bound what it interns) or after any failure inside it.
+CONTEXT_REUSES = 10_000
+# The old per-problem path (a fresh context and a fresh solver for each of the two checks), kept for
+# benchmarks/hot_path.py: NEUROSYM_Z3_FRESH_CONTEXT=1 in the environment the workers start with.
+FRESH_CONTEXT = os.environ.get("NEUROSYM_Z3_FRESH_CONTEXT") == "1"
+
+_context: z3.Context | None = None
+_context_uses = 0
+
+
+def worker_context() -> z3.Context:
+    """The worker's Z3 context (a fresh one per call in the old per-problem mode)."""
+    global _context, _context_uses
+    if FRESH_CONTEXT:
+        return z3.Context()
+    if _context is None or _context_uses >= CONTEXT_REUSES:
+        _context, _context_uses = z3.Context(), 0
+    _context_uses += 1
+    return _context
+
+
+def _drop_context() -> None:
+    global _context
+    _context = None
+
+
+class _Check(NamedTuple):
+    """One satisfiability check, read before its scope is popped."""
+
+    verdict: z3.CheckSatResult
+    core: list[int]  # premises in the unsat core (1-based), when unsat
+    model: z3.ModelRef | None  # when sat
+    reason: str  # Z3's reason, when unknown
+
+
 class Z3Backend(Backend):
     name = "z3"
     languages = ("fol", "kk")
@@ -128,58 +167,70 @@ class Z3Backend(Backend):
     def solve(self, program: Program, limits: Limits) -> Outcome:
         if program.language == "kk":
             return z3_kk.solve(program, limits)
-        return self._solve_fol(program, limits)
-
-    def _solve_fol(self, program: Program, limits: Limits) -> Outcome:
         started = time.perf_counter()
         parsed = parse_program(program)
         parse_seconds = time.perf_counter() - started
-        context = z3.Context()
+        try:
+            return self._solve_fol(parsed, worker_context(), limits, parse_seconds)
+        except BaseException:
+            _drop_context()  # a context that saw an error (out of memory, say) is not trusted again
+            raise
+
+    def _solve_fol(self, parsed: ParsedProblem, context: z3.Context, limits: Limits,
+                   parse_seconds: float) -> Outcome:
+        translating = time.perf_counter()
         translator = Z3Translator(parsed, context)
         premises = [translator.formula(p) for p in parsed.premises]
         conclusion = translator.formula(parsed.conclusion)
+        markers = [z3.Bool(f"premise {i + 1}", context) for i in range(len(premises))]
         deadline = time.monotonic() + limits.seconds
 
-        def check(goal: z3.BoolRef) -> tuple[z3.CheckSatResult, z3.Solver, list[z3.BoolRef]]:
+        def tracked_solver() -> z3.Solver:
             solver = z3.Solver(ctx=context)
-            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
-            solver.set("timeout", remaining_ms)
             solver.set("unsat_core", True)
-            markers = [z3.Bool(f"premise {i + 1}", context) for i in range(len(premises))]
             for marker, premise in zip(markers, premises, strict=True):
                 solver.assert_and_track(premise, marker)
-            solver.add(goal)
-            return solver.check(), solver, markers
+            return solver
+
+        shared = None if FRESH_CONTEXT else tracked_solver()
+        translate_seconds = time.perf_counter() - translating
+
+        def check(goal: z3.BoolRef | None) -> _Check:
+            solver = shared if shared is not None else tracked_solver()
+            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            solver.push()
+            if goal is not None:
+                solver.add(goal)
+            verdict = solver.check()
+            core: list[int] = []
+            if verdict == z3.unsat:
+                names = {str(m) for m in solver.unsat_core()}
+                core = [i + 1 for i, m in enumerate(markers) if str(m) in names]
+            model = solver.model() if verdict == z3.sat else None
+            reason = str(solver.reason_unknown()) if verdict == z3.unknown else ""
+            solver.pop()
+            return _Check(verdict, core, model, reason)
 
         solving = time.perf_counter()
-        refute, refute_solver, markers = check(z3.Not(conclusion, context))  # unsat: conclusion follows
-        prove_neg, prove_neg_solver, _ = check(conclusion)  # unsat: its negation follows
-        timings = {"parse": parse_seconds, "z3": time.perf_counter() - solving}
+        refute = check(z3.Not(conclusion, context))  # unsat: the conclusion follows
+        prove_neg = check(conclusion)  # unsat: its negation follows
+        timings = {"parse": parse_seconds, "translate": translate_seconds, "z3": time.perf_counter() - solving}
 
-        def used(solver: z3.Solver) -> list[int]:
-            core = {str(m) for m in solver.unsat_core()}
-            return [i + 1 for i, m in enumerate(markers) if str(m) in core]
-
-        if refute == z3.unsat and prove_neg == z3.unsat:
-            consistency = z3.Solver(ctx=context)
-            for marker, premise in zip(markers, premises, strict=True):
-                consistency.assert_and_track(premise, marker)
-            consistency.check()
+        if refute.verdict == z3.unsat and prove_neg.verdict == z3.unsat:
             return Outcome(Status.SOLVED, "inconsistent",
                            {"explanation": "the premises contradict each other, so everything follows",
-                            "premises_used": used(consistency)}, timings=timings)
-        if refute == z3.unsat:
-            return Outcome(Status.SOLVED, "true", {"premises_used": used(refute_solver)}, timings=timings)
-        if prove_neg == z3.unsat:
-            return Outcome(Status.SOLVED, "false", {"premises_used": used(prove_neg_solver)}, timings=timings)
-        if refute == z3.sat and prove_neg == z3.sat:
+                            "premises_used": check(None).core}, timings=timings)
+        if refute.verdict == z3.unsat:
+            return Outcome(Status.SOLVED, "true", {"premises_used": refute.core}, timings=timings)
+        if prove_neg.verdict == z3.unsat:
+            return Outcome(Status.SOLVED, "false", {"premises_used": prove_neg.core}, timings=timings)
+        if refute.model is not None and prove_neg.model is not None:
             certificate = {
-                "countermodel_conclusion_false": describe_model(refute_solver.model(), translator),
-                "countermodel_conclusion_true": describe_model(prove_neg_solver.model(), translator),
+                "countermodel_conclusion_false": describe_model(refute.model, translator),
+                "countermodel_conclusion_true": describe_model(prove_neg.model, translator),
             }
             return Outcome(Status.SOLVED, "uncertain", certificate, timings=timings)
-        reasons = {str(s.reason_unknown()) for s, r in ((refute_solver, refute), (prove_neg_solver, prove_neg))
-                   if r == z3.unknown}
+        reasons = {c.reason for c in (refute, prove_neg) if c.verdict == z3.unknown}
         timed_out = time.monotonic() >= deadline or any("timeout" in r or "canceled" in r for r in reasons)
         status = Status.TIMEOUT if timed_out else Status.UNKNOWN
         return Outcome(status, None, {"z3_reason": sorted(reasons)}, timings=timings)
