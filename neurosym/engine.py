@@ -8,6 +8,7 @@ the formal code happen in the worker, where a parser blow-up or a prover hang co
 from __future__ import annotations
 
 import collections
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -210,8 +211,14 @@ class Engine:
         """Results in the order of the problems, solving ahead on every worker."""
         window: collections.deque[_Pending] = collections.deque()
         ahead = self.pool.workers * self.pool.max_chunk * 2  # enough queued to fill every worker's next chunk
-        for index, problem in enumerate(problems):
-            window.append(self._start(_coerce(problem, index)))
+        numbered = enumerate(problems)
+        while True:
+            with self.pool.batch():  # a block of problems reaches the workers as whole chunks
+                block = [self._start(_coerce(problem, index))
+                         for index, problem in itertools.islice(numbered, self.pool.max_chunk)]
+            if not block:
+                break
+            window.extend(block)
             while len(window) > ahead:
                 yield self._finish(window.popleft())
         while window:

@@ -43,7 +43,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -237,6 +237,7 @@ class WorkerPool:
         self._last_start_error = ""
         self._broken: WorkerStartError | None = None
         self._closing = False
+        self._holding = 0  # > 0 inside `batch()`: submissions do not wake the dispatcher one by one
         self._pool: list[_Worker | None] = [None] * self.workers
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -270,8 +271,19 @@ class WorkerPool:
                     raise RuntimeError("the worker pool is closed")
                 self._queue.append(_Task(next(self._sequence), payload, float(seconds), int(memory_mb), future))
         self.stats["tasks"] += len(made)
-        self._wake()
+        if not self._holding:
+            self._wake()
         return made
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the dispatcher while several tasks are submitted one by one, so they can share chunks."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            self._wake()
 
     @staticmethod
     def outcome(future: Future, started: float) -> Any:

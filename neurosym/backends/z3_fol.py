@@ -122,33 +122,38 @@ def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, An
     return described
 
 
-# One Z3 context per worker, reused across problems (making one costs about as much as solving a trivial
-# problem); each problem gets its own Solver, so no assertion, lemma or model crosses problems. Declarations
-# that share a name but not a signature (P/1 here, P/2 there) are distinct in Z3. A context is dropped after
-# CONTEXT_REUSES problems (to bound what it interns) or after any failure inside it.
+# One Z3 context and one solver per worker, reused across problems: making either costs several times what
+# solving a trivial problem does. Each problem runs inside its own push/pop scope of that solver, and each
+# of its two checks inside a nested one, so no assertion, lemma or model crosses problems; declarations
+# that share a name but not a signature (P/1 here, P/2 there) are distinct in Z3. The pair is replaced
+# after CONTEXT_REUSES problems (to bound what the context interns), after a check that gave up (so no
+# search state that led to `unknown` is carried on), and after any failure inside it.
 CONTEXT_REUSES = 10_000
 # The old per-problem path (a fresh context and a fresh solver for each of the two checks), kept for
 # benchmarks/hot_path.py: NEUROSYM_Z3_FRESH_CONTEXT=1 in the environment the workers start with.
 FRESH_CONTEXT = os.environ.get("NEUROSYM_Z3_FRESH_CONTEXT") == "1"
 
-_context: z3.Context | None = None
-_context_uses = 0
+_session: tuple[z3.Context, z3.Solver] | None = None
+_session_uses = 0
 
 
-def worker_context() -> z3.Context:
-    """The worker's Z3 context (a fresh one per call in the old per-problem mode)."""
-    global _context, _context_uses
+def worker_session() -> tuple[z3.Context, z3.Solver | None]:
+    """The worker's Z3 context and reusable solver (a fresh context and no solver in the old mode)."""
+    global _session, _session_uses
     if FRESH_CONTEXT:
-        return z3.Context()
-    if _context is None or _context_uses >= CONTEXT_REUSES:
-        _context, _context_uses = z3.Context(), 0
-    _context_uses += 1
-    return _context
+        return z3.Context(), None
+    if _session is None or _session_uses >= CONTEXT_REUSES:
+        context = z3.Context()
+        solver = z3.Solver(ctx=context)
+        solver.set("unsat_core", True)
+        _session, _session_uses = (context, solver), 0
+    _session_uses += 1
+    return _session
 
 
-def _drop_context() -> None:
-    global _context
-    _context = None
+def _drop_session() -> None:
+    global _session
+    _session = None
 
 
 class _Check(NamedTuple):
@@ -170,14 +175,24 @@ class Z3Backend(Backend):
         started = time.perf_counter()
         parsed = parse_program(program)
         parse_seconds = time.perf_counter() - started
+        context, solver = worker_session()
+        if solver is not None:
+            solver.push()
         try:
-            return self._solve_fol(parsed, worker_context(), limits, parse_seconds)
+            outcome = self._solve_fol(parsed, context, solver, limits)
         except BaseException:
-            _drop_context()  # a context that saw an error (out of memory, say) is not trusted again
+            _drop_session()  # a session that saw an error (out of memory, say) is not trusted again
             raise
+        finally:
+            if solver is not None and _session is not None:
+                solver.pop()
+        if outcome.status != Status.SOLVED:
+            _drop_session()
+        outcome.timings["parse"] = parse_seconds
+        return outcome
 
-    def _solve_fol(self, parsed: ParsedProblem, context: z3.Context, limits: Limits,
-                   parse_seconds: float) -> Outcome:
+    def _solve_fol(self, parsed: ParsedProblem, context: z3.Context, shared: z3.Solver | None,
+                   limits: Limits) -> Outcome:
         translating = time.perf_counter()
         translator = Z3Translator(parsed, context)
         premises = [translator.formula(p) for p in parsed.premises]
@@ -185,19 +200,29 @@ class Z3Backend(Backend):
         markers = [z3.Bool(f"premise {i + 1}", context) for i in range(len(premises))]
         deadline = time.monotonic() + limits.seconds
 
-        def tracked_solver() -> z3.Solver:
-            solver = z3.Solver(ctx=context)
-            solver.set("unsat_core", True)
+        def tracked(solver: z3.Solver) -> z3.Solver:
             for marker, premise in zip(markers, premises, strict=True):
                 solver.assert_and_track(premise, marker)
             return solver
 
-        shared = None if FRESH_CONTEXT else tracked_solver()
+        if shared is not None:
+            tracked(shared)
         translate_seconds = time.perf_counter() - translating
+        timeout_set: dict[z3.Solver, int] = {}
 
         def check(goal: z3.BoolRef | None) -> _Check:
-            solver = shared if shared is not None else tracked_solver()
-            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            if shared is None:
+                solver = z3.Solver(ctx=context)
+                solver.set("unsat_core", True)
+                tracked(solver)
+            else:
+                solver = shared
+            # The time left, as Z3's own limit; setting a parameter costs as much as a trivial check, so
+            # a check that follows a quick one keeps the limit already set (at most 10 ms more).
+            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            if timeout_set.get(solver, remaining_ms + 11) - remaining_ms > 10:
+                solver.set("timeout", remaining_ms)
+                timeout_set[solver] = remaining_ms
             solver.push()
             if goal is not None:
                 solver.add(goal)
@@ -214,7 +239,7 @@ class Z3Backend(Backend):
         solving = time.perf_counter()
         refute = check(z3.Not(conclusion, context))  # unsat: the conclusion follows
         prove_neg = check(conclusion)  # unsat: its negation follows
-        timings = {"parse": parse_seconds, "translate": translate_seconds, "z3": time.perf_counter() - solving}
+        timings = {"translate": translate_seconds, "z3": time.perf_counter() - solving}
 
         if refute.verdict == z3.unsat and prove_neg.verdict == z3.unsat:
             return Outcome(Status.SOLVED, "inconsistent",
