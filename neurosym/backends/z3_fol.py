@@ -94,15 +94,45 @@ class Z3Translator:
         raise NeurosymError(ErrorKind.INTERNAL, f"no Z3 translation for {type(formula).__name__}")
 
 
+def _truth_table(model: z3.ModelRef, symbol: z3.FuncDeclRef, universe: list[z3.ExprRef], names: set[str]
+                 ) -> tuple[dict[tuple[str, ...], bool], bool] | None:
+    """A predicate's interpretation read once from the model (its listed entries and a constant default),
+    instead of one model evaluation per tuple of the domain; None when the default is not a constant, so
+    the caller evaluates tuple by tuple. Same answers as model.eval with model completion."""
+    interpretation = model[symbol]
+    if interpretation is None:  # not in the model: completion gives every tuple the same value
+        first = tuple(universe[:1]) * symbol.arity()
+        return ({}, z3.is_true(model.eval(symbol(*first), model_completion=True))) if universe else None
+    if not isinstance(interpretation, z3.FuncInterp):
+        return None
+    try:
+        default = interpretation.else_value()
+    except z3.Z3Exception:  # no default: only the listed entries, as when the model is partial
+        return None
+    if default is None or not (z3.is_true(default) or z3.is_false(default)):
+        return None
+    entries = {}
+    for i in range(interpretation.num_entries()):
+        entry = interpretation.entry(i)
+        key = tuple(str(entry.arg_value(j)) for j in range(entry.num_args()))
+        value = entry.value()
+        if not set(key) <= names or not (z3.is_true(value) or z3.is_false(value)):
+            return None
+        entries.setdefault(key, z3.is_true(value))  # the first entry for a tuple is the one that applies
+    return entries, z3.is_true(default)
+
+
 def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, Any]:
     """A countermodel as plain data: the domain, what each constant names, where each predicate holds."""
     universe = model.get_universe(translator.sort) or []
-    names = {str(element): f"e{i}" for i, element in enumerate(universe)}
+    labels = [str(element) for element in universe]  # printing a Z3 term is slow: once per element
+    names = {label: f"e{i}" for i, label in enumerate(labels)}
+    known = set(labels)
 
     def show(value: z3.ExprRef) -> str:
         return names.get(str(value), str(value))
 
-    described: dict[str, Any] = {"domain": [names[str(e)] for e in universe]}
+    described: dict[str, Any] = {"domain": [names[label] for label in labels]}
     described["constants"] = {name: show(model.eval(c, model_completion=True))
                               for name, c in translator.constants.items()}
     holds: dict[str, Any] = {}
@@ -110,10 +140,16 @@ def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, An
         if isinstance(symbol, z3.BoolRef):
             holds[name] = z3.is_true(model.eval(symbol, model_completion=True))
             continue
+        table = _truth_table(model, symbol, universe, known)
         rows = []
-        for args in itertools.product(universe, repeat=symbol.arity()):
-            if z3.is_true(model.eval(symbol(*args), model_completion=True)):
-                rows.append([show(a) for a in args])
+        for picks in itertools.product(range(len(universe)), repeat=symbol.arity()):
+            if table is not None:
+                entries, default = table
+                holds_here = entries.get(tuple(labels[i] for i in picks), default)
+            else:
+                holds_here = z3.is_true(model.eval(symbol(*(universe[i] for i in picks)), model_completion=True))
+            if holds_here:
+                rows.append([names[labels[i]] for i in picks])
                 if len(rows) >= MAX_MODEL_ROWS:
                     rows.append(["..."])
                     break
