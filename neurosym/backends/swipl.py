@@ -4,7 +4,7 @@ pyswip embeds one Prolog engine per process, so the worker process is the sandbo
 on the worker's first Prolog task with a bounded stack, and provers/prolog/sandbox.pl does the rest
 (fresh temporary module per program, clauses loaded as data, directives refused, safe_goal/1 on the
 query, time and inference limits, captured output). A `halt` or crash that got through would cost the
-worker, which the engine reports as an error and pebble replaces.
+worker, which the engine reports as an error and the sandbox replaces.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def test_one_context_many_problems_in_process() -> None:
         _check(outcome.answer, outcome.certificate, case)
     if z3_fol.FRESH_CONTEXT:
         pytest.skip("NEUROSYM_Z3_FRESH_CONTEXT=1: the old path makes a context per problem")
-    assert z3_fol.worker_context() is z3_fol.worker_context()  # one world, reused
+    assert z3_fol.worker_session() is z3_fol.worker_session()  # one world, reused
 
 
 def test_interleaved_in_one_worker() -> None:
