@@ -3,8 +3,12 @@ problem that runs to its time limit costs only itself, whatever chunk it shared.
 
 from __future__ import annotations
 
-from neurosym import Engine, Problem, Status
+import pytest
+
+from neurosym import Engine, Problem, Status, sandbox
+from neurosym.engine import WORKER_INITIALIZER
 from neurosym.problem import Limits
+from neurosym.sandbox import WorkerPool
 
 
 def _fol(i: int) -> Problem:
@@ -13,15 +17,19 @@ def _fol(i: int) -> Problem:
                               "conclusion": conclusion, "expect": expect}, "x")
 
 
-def test_a_batch_with_a_loop_comes_back_whole_and_in_order() -> None:
+def test_a_batch_with_a_loop_comes_back_whole_and_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "CHUNK_SECONDS", 1e9)  # chunks sized by the cap, whatever the load
     problems = [_fol(i) for i in range(60)]
     loop = Problem.from_dict({"id": "loop", "language": "prolog", "program": "loop :- loop.", "query": "loop",
                               "limits": {"seconds": 1}}, "x")
     problems.insert(17, loop)
     problems.insert(40, Problem.from_dict({"id": "broken", "language": "fol", "premises": ["P(a"],
                                            "conclusion": "P(a)"}, "x"))
-    engine = Engine(workers=1, chunk_size=64)
-    results = engine.solve_many(problems)
+    engine = Engine(pool=WorkerPool(1, chunk_size=64, initializer=WORKER_INITIALIZER))
+    try:
+        results = engine.solve_many(problems)
+    finally:
+        engine.pool.close()
     assert [r.id for r in results] == [p.id for p in problems]
     by_id = {r.id: r for r in results}
     assert by_id["loop"].status == Status.TIMEOUT
