@@ -7,6 +7,8 @@ the formal code happen in the worker, where a parser blow-up or a prover hang co
 
 from __future__ import annotations
 
+import collections
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -18,6 +20,10 @@ from neurosym.lang import Program, get_language
 from neurosym.problem import Limits, Problem
 from neurosym.result import ErrorInfo, ErrorKind, NeurosymError, Outcome, Result, Status
 from neurosym.sandbox import TaskFailure, WorkerPool, shared_pool
+
+# The pool's worker initializer: runs once per worker before it takes tasks, so the first problem does not
+# pay for imports and grammar tables against its own time limit.
+WORKER_INITIALIZER = "neurosym.engine:warm_worker"
 
 
 def run_backend(backend_names: list[str], program: Program, limits: Limits) -> Outcome:
@@ -54,6 +60,15 @@ def run_check(program: Program, limits: Limits) -> Outcome:
     outcome.timings["check"] = time.perf_counter() - started
     outcome.timings["solve"] = outcome.timings["check"]
     return outcome
+
+
+def warm_worker() -> None:
+    """Build, once per worker, what the hot path needs: the FOL and Prolog parsers, Z3 and the registry."""
+    from neurosym.backends import z3_fol  # noqa: F401 - imports Z3
+    from neurosym.lang import fol, prolog
+
+    fol.parse_formula("P(a)", 1, "warm-up")
+    prolog.LANGUAGE.check(Program("prolog", {"program": "p.", "query": "p"}))
 
 
 @dataclass
@@ -98,8 +113,10 @@ class Engine:
     def __init__(self, workers: int | None = None, backend: str | None = None, timeout: float | None = None,
                  memory_mb: int | None = None, cross_check: bool = False, pool: WorkerPool | None = None,
                  check_only: bool = False, model: str | None = None, samples: int | None = None,
-                 refine: int | None = None, formalizer_batch: int = 256):
-        self.pool = pool or shared_pool(workers)
+                 refine: int | None = None, formalizer_batch: int = 256, chunk_size: int | None = None):
+        # chunk_size: most problems a worker takes in one message (default sandbox.DEFAULT_CHUNK_SIZE);
+        # 1 is the old one-problem-per-round-trip path.
+        self.pool = pool or shared_pool(workers, chunk_size, initializer=WORKER_INITIALIZER)
         self.backend = backend
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -201,32 +218,40 @@ class Engine:
     def iter_solve(self, problems: Iterable[Problem | dict[str, Any]]) -> Iterator[Result]:
         """Results in the order of the problems, solving ahead on every worker.
 
-        Natural-language problems for a model wait in a batch (up to `formalizer_batch`), which the LLM
-        formalizer receives at once when it is full or when the first of them is due.
+        Problems reach the workers in blocks that travel as whole chunks. Natural-language problems for a
+        model wait in a batch (up to `formalizer_batch`), which the LLM formalizer receives at once when it
+        is full or when the first of them is due.
         """
-        window: list[_Pending] = []
+        window: collections.deque[_Pending] = collections.deque()
         batch: list[_Pending] = []
-        ahead = self.pool.workers * 2
-        for index, problem in enumerate(problems):
-            problem = _coerce(problem, index)
-            if self._model_of(problem) is not None:
-                pending = _Pending(problem, problem.language, deferred=True)
-                batch.append(pending)
-                window.append(pending)
-                if len(batch) >= self.formalizer_batch:
-                    self._formalize_batch(batch)
-                    batch = []
-            else:
-                window.append(self._start(problem))
-            while len(window) > ahead and not (window[0].deferred and window[0].result is None):
-                yield self._finish(window.pop(0))
-            if len(window) > ahead and window[0].deferred and window[0].result is None:
+        ahead = self.pool.workers * self.pool.max_chunk * 2  # enough queued to fill every worker's next chunk
+        numbered = enumerate(problems)
+        while True:
+            with self.pool.batch():  # a block of problems reaches the workers as whole chunks
+                block = []
+                for index, problem in itertools.islice(numbered, self.pool.max_chunk):
+                    problem = _coerce(problem, index)
+                    if self._model_of(problem) is None:
+                        block.append(self._start(problem))
+                        continue
+                    pending = _Pending(problem, problem.language, deferred=True)
+                    batch.append(pending)
+                    block.append(pending)
+            if not block:
+                break
+            window.extend(block)
+            if len(batch) >= self.formalizer_batch:
                 self._formalize_batch(batch)
                 batch = []
+            while len(window) > ahead:
+                if window[0].deferred and window[0].result is None:
+                    self._formalize_batch(batch)
+                    batch = []
+                yield self._finish(window.popleft())
         if batch:
             self._formalize_batch(batch)
         while window:
-            yield self._finish(window.pop(0))
+            yield self._finish(window.popleft())
 
     def _model_of(self, problem: Problem) -> str | None:
         """The model that formalizes this problem: natural-language text with a model named (problem first)."""
@@ -268,7 +293,8 @@ class Engine:
 
     def _solve_programs(self, pairs: Sequence[tuple[Problem, Program]]) -> list[Result]:
         """The formalizer's solve function: each candidate program solved in the sandbox like any other."""
-        started = [self._start(problem, program) for problem, program in pairs]
+        with self.pool.batch():
+            started = [self._start(problem, program) for problem, program in pairs]
         return [self._finish(pending) for pending in started]
 
     def solve_many(self, problems: Iterable[Problem | dict[str, Any]],

@@ -25,3 +25,15 @@ def double(value: int) -> int:
 
 def raise_value_error() -> None:
     raise ValueError("a bug in a task")
+
+
+def identity(value: object) -> object:
+    return value
+
+
+def fail_to_start() -> None:
+    raise ImportError("no module named 'a_prover_this_machine_lacks'")
+
+
+def worker_pid() -> int:
+    return os.getpid()

@@ -4,13 +4,15 @@ pyswip embeds one Prolog engine per process, so the worker process is the sandbo
 on the worker's first Prolog task with a bounded stack, and provers/prolog/sandbox.pl does the rest
 (fresh temporary module per program, clauses loaded as data, directives refused, safe_goal/1 on the
 query, time and inference limits, captured output). A `halt` or crash that got through would cost the
-worker, which the engine reports as an error and pebble replaces.
+worker, which the engine reports as an error and the sandbox replaces.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
+import re
 import shutil
 from typing import Any, ClassVar
 
@@ -47,19 +49,21 @@ def _engine(memory_mb: int) -> Any:
     return _prolog
 
 
+_NEEDS_ESCAPE = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in '"\\' else f"\\x{ord(char):x}\\"
+
+
 def prolog_string(text: str) -> str:
-    """A double-quoted Prolog string literal for any text, in pure ASCII (\\xHEX\\ escapes)."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 32 <= code < 127:
-            out.append(char)
-        else:
-            out.append(f"\\x{code:x}\\")
-    out.append('"')
-    return "".join(out)
+    """A double-quoted Prolog string literal for any text, in pure ASCII (\\xHEX\\ escapes).
+
+    >>> print(prolog_string('say "hi"\\n'))
+    "say \\"hi\\"\\xa\\"
+    """
+    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
 def run_prolog(program: str, query: str, limits: Limits, *, proof: bool = False,
@@ -104,13 +108,19 @@ def _not_solved(reply: dict[str, Any]) -> Outcome:
                    certificate=certificate if reply.get("output") else None)
 
 
+@functools.cache
+def _installed() -> bool:
+    """Once per process: looking swipl up on PATH costs more than solving a small puzzle."""
+    return shutil.which("swipl") is not None and importlib.util.find_spec("pyswip") is not None
+
+
 class SwiplBackend(Backend):
     name = "swipl"
     languages: ClassVar[tuple[str, ...]] = ("prolog", "kk")
 
     @classmethod
     def available(cls) -> bool:
-        return shutil.which("swipl") is not None and importlib.util.find_spec("pyswip") is not None
+        return _installed()
 
     @classmethod
     def unavailable_reason(cls) -> str:

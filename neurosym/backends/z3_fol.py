@@ -8,8 +8,9 @@ countermodel for each side. Z3's `unknown` on a side that matters is status `unk
 from __future__ import annotations
 
 import itertools
+import os
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import z3
 
@@ -35,7 +36,7 @@ MAX_MODEL_ROWS = 200  # countermodel tuples printed per predicate before eliding
 
 
 class Z3Translator:
-    """Builds Z3 terms for one problem; a fresh translator (and Z3 context) per problem: no shared state."""
+    """Builds Z3 terms for one problem: a fresh translator per problem, in the worker's Z3 context."""
 
     def __init__(self, parsed: ParsedProblem, context: z3.Context):
         self.ctx = context
@@ -93,15 +94,45 @@ class Z3Translator:
         raise NeurosymError(ErrorKind.INTERNAL, f"no Z3 translation for {type(formula).__name__}")
 
 
+def _truth_table(model: z3.ModelRef, symbol: z3.FuncDeclRef, universe: list[z3.ExprRef], names: set[str]
+                 ) -> tuple[dict[tuple[str, ...], bool], bool] | None:
+    """A predicate's interpretation read once from the model (its listed entries and a constant default),
+    instead of one model evaluation per tuple of the domain; None when the default is not a constant, so
+    the caller evaluates tuple by tuple. Same answers as model.eval with model completion."""
+    interpretation = model[symbol]
+    if interpretation is None:  # not in the model: completion gives every tuple the same value
+        first = tuple(universe[:1]) * symbol.arity()
+        return ({}, z3.is_true(model.eval(symbol(*first), model_completion=True))) if universe else None
+    if not isinstance(interpretation, z3.FuncInterp):
+        return None
+    try:
+        default = interpretation.else_value()
+    except z3.Z3Exception:  # no default: only the listed entries, as when the model is partial
+        return None
+    if default is None or not (z3.is_true(default) or z3.is_false(default)):
+        return None
+    entries = {}
+    for i in range(interpretation.num_entries()):
+        entry = interpretation.entry(i)
+        key = tuple(str(entry.arg_value(j)) for j in range(entry.num_args()))
+        value = entry.value()
+        if not set(key) <= names or not (z3.is_true(value) or z3.is_false(value)):
+            return None
+        entries.setdefault(key, z3.is_true(value))  # the first entry for a tuple is the one that applies
+    return entries, z3.is_true(default)
+
+
 def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, Any]:
     """A countermodel as plain data: the domain, what each constant names, where each predicate holds."""
     universe = model.get_universe(translator.sort) or []
-    names = {str(element): f"e{i}" for i, element in enumerate(universe)}
+    labels = [str(element) for element in universe]  # printing a Z3 term is slow: once per element
+    names = {label: f"e{i}" for i, label in enumerate(labels)}
+    known = set(labels)
 
     def show(value: z3.ExprRef) -> str:
         return names.get(str(value), str(value))
 
-    described: dict[str, Any] = {"domain": [names[str(e)] for e in universe]}
+    described: dict[str, Any] = {"domain": [names[label] for label in labels]}
     described["constants"] = {name: show(model.eval(c, model_completion=True))
                               for name, c in translator.constants.items()}
     holds: dict[str, Any] = {}
@@ -109,16 +140,65 @@ def describe_model(model: z3.ModelRef, translator: Z3Translator) -> dict[str, An
         if isinstance(symbol, z3.BoolRef):
             holds[name] = z3.is_true(model.eval(symbol, model_completion=True))
             continue
+        table = _truth_table(model, symbol, universe, known)
         rows = []
-        for args in itertools.product(universe, repeat=symbol.arity()):
-            if z3.is_true(model.eval(symbol(*args), model_completion=True)):
-                rows.append([show(a) for a in args])
+        for picks in itertools.product(range(len(universe)), repeat=symbol.arity()):
+            if table is not None:
+                entries, default = table
+                holds_here = entries.get(tuple(labels[i] for i in picks), default)
+            else:
+                holds_here = z3.is_true(model.eval(symbol(*(universe[i] for i in picks)), model_completion=True))
+            if holds_here:
+                rows.append([names[labels[i]] for i in picks])
                 if len(rows) >= MAX_MODEL_ROWS:
                     rows.append(["..."])
                     break
         holds[name] = rows
     described["predicates"] = holds
     return described
+
+
+# One Z3 context and one solver per worker, reused across problems: making either costs several times what
+# solving a trivial problem does. Each problem runs inside its own push/pop scope of that solver, and each
+# of its two checks inside a nested one, so no assertion, lemma or model crosses problems; declarations
+# that share a name but not a signature (P/1 here, P/2 there) are distinct in Z3. The pair is replaced
+# after CONTEXT_REUSES problems (to bound what the context interns), after a check that gave up (so no
+# search state that led to `unknown` is carried on), and after any failure inside it.
+CONTEXT_REUSES = 10_000
+# The old per-problem path (a fresh context and a fresh solver for each of the two checks), kept for
+# benchmarks/hot_path.py: NEUROSYM_Z3_FRESH_CONTEXT=1 in the environment the workers start with.
+FRESH_CONTEXT = os.environ.get("NEUROSYM_Z3_FRESH_CONTEXT") == "1"
+
+_session: tuple[z3.Context, z3.Solver] | None = None
+_session_uses = 0
+
+
+def worker_session() -> tuple[z3.Context, z3.Solver | None]:
+    """The worker's Z3 context and reusable solver (a fresh context and no solver in the old mode)."""
+    global _session, _session_uses
+    if FRESH_CONTEXT:
+        return z3.Context(), None
+    if _session is None or _session_uses >= CONTEXT_REUSES:
+        context = z3.Context()
+        solver = z3.Solver(ctx=context)
+        solver.set("unsat_core", True)
+        _session, _session_uses = (context, solver), 0
+    _session_uses += 1
+    return _session
+
+
+def _drop_session() -> None:
+    global _session
+    _session = None
+
+
+class _Check(NamedTuple):
+    """One satisfiability check, read before its scope is popped."""
+
+    verdict: z3.CheckSatResult
+    core: list[int]  # premises in the unsat core (1-based), when unsat
+    model: z3.ModelRef | None  # when sat
+    reason: str  # Z3's reason, when unknown
 
 
 class Z3Backend(Backend):
@@ -128,64 +208,96 @@ class Z3Backend(Backend):
     def solve(self, program: Program, limits: Limits) -> Outcome:
         if program.language == "kk":
             return z3_kk.solve(program, limits)
-        return self._solve_fol(program, limits)
-
-    def _solve_fol(self, program: Program, limits: Limits) -> Outcome:
         started = time.perf_counter()
         parsed = parse_program(program)
         outcome = self._decide(parsed, limits, started)
         outcome.certificate = {**(outcome.certificate or {}), **parsed.reading()}
         return outcome
 
-    @staticmethod
-    def _decide(parsed: ParsedProblem, limits: Limits, started: float) -> Outcome:
+    def _decide(self, parsed: ParsedProblem, limits: Limits, started: float) -> Outcome:
+        """Both checks in this worker's Z3 session, inside a scope that is popped after the problem."""
         parse_seconds = time.perf_counter() - started
-        context = z3.Context()
+        context, solver = worker_session()
+        if solver is not None:
+            solver.push()
+        try:
+            outcome = self._solve_fol(parsed, context, solver, limits)
+        except BaseException:
+            _drop_session()  # a session that saw an error (out of memory, say) is not trusted again
+            raise
+        finally:
+            if solver is not None and _session is not None:
+                solver.pop()
+        if outcome.status != Status.SOLVED:
+            _drop_session()
+        outcome.timings["parse"] = parse_seconds
+        return outcome
+
+    def _solve_fol(self, parsed: ParsedProblem, context: z3.Context, shared: z3.Solver | None,
+                   limits: Limits) -> Outcome:
+        translating = time.perf_counter()
         translator = Z3Translator(parsed, context)
         premises = [translator.formula(p) for p in parsed.premises]
         conclusion = translator.formula(parsed.conclusion)
+        markers = [z3.Bool(f"premise {i + 1}", context) for i in range(len(premises))]
         deadline = time.monotonic() + limits.seconds
 
-        def check(goal: z3.BoolRef) -> tuple[z3.CheckSatResult, z3.Solver, list[z3.BoolRef]]:
-            solver = z3.Solver(ctx=context)
-            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
-            solver.set("timeout", remaining_ms)
-            solver.set("unsat_core", True)
-            markers = [z3.Bool(f"premise {i + 1}", context) for i in range(len(premises))]
+        def tracked(solver: z3.Solver) -> z3.Solver:
             for marker, premise in zip(markers, premises, strict=True):
                 solver.assert_and_track(premise, marker)
-            solver.add(goal)
-            return solver.check(), solver, markers
+            return solver
+
+        if shared is not None:
+            tracked(shared)
+        translate_seconds = time.perf_counter() - translating
+        timeout_set: dict[z3.Solver, int] = {}
+
+        def check(goal: z3.BoolRef | None) -> _Check:
+            if shared is None:
+                solver = z3.Solver(ctx=context)
+                solver.set("unsat_core", True)
+                tracked(solver)
+            else:
+                solver = shared
+            # The time left, as Z3's own limit; setting a parameter costs as much as a trivial check, so
+            # a check that follows a quick one keeps the limit already set (at most 10 ms more).
+            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            if timeout_set.get(solver, remaining_ms + 11) - remaining_ms > 10:
+                solver.set("timeout", remaining_ms)
+                timeout_set[solver] = remaining_ms
+            solver.push()
+            if goal is not None:
+                solver.add(goal)
+            verdict = solver.check()
+            core: list[int] = []
+            if verdict == z3.unsat:
+                names = {str(m) for m in solver.unsat_core()}
+                core = [i + 1 for i, m in enumerate(markers) if str(m) in names]
+            model = solver.model() if verdict == z3.sat else None
+            reason = str(solver.reason_unknown()) if verdict == z3.unknown else ""
+            solver.pop()
+            return _Check(verdict, core, model, reason)
 
         solving = time.perf_counter()
-        refute, refute_solver, markers = check(z3.Not(conclusion, context))  # unsat: conclusion follows
-        prove_neg, prove_neg_solver, _ = check(conclusion)  # unsat: its negation follows
-        timings = {"parse": parse_seconds, "z3": time.perf_counter() - solving}
+        refute = check(z3.Not(conclusion, context))  # unsat: the conclusion follows
+        prove_neg = check(conclusion)  # unsat: its negation follows
+        timings = {"translate": translate_seconds, "z3": time.perf_counter() - solving}
 
-        def used(solver: z3.Solver) -> list[int]:
-            core = {str(m) for m in solver.unsat_core()}
-            return [i + 1 for i, m in enumerate(markers) if str(m) in core]
-
-        if refute == z3.unsat and prove_neg == z3.unsat:
-            consistency = z3.Solver(ctx=context)
-            for marker, premise in zip(markers, premises, strict=True):
-                consistency.assert_and_track(premise, marker)
-            consistency.check()
+        if refute.verdict == z3.unsat and prove_neg.verdict == z3.unsat:
             return Outcome(Status.SOLVED, "inconsistent",
                            {"explanation": "the premises contradict each other, so everything follows",
-                            "premises_used": used(consistency)}, timings=timings)
-        if refute == z3.unsat:
-            return Outcome(Status.SOLVED, "true", {"premises_used": used(refute_solver)}, timings=timings)
-        if prove_neg == z3.unsat:
-            return Outcome(Status.SOLVED, "false", {"premises_used": used(prove_neg_solver)}, timings=timings)
-        if refute == z3.sat and prove_neg == z3.sat:
+                            "premises_used": check(None).core}, timings=timings)
+        if refute.verdict == z3.unsat:
+            return Outcome(Status.SOLVED, "true", {"premises_used": refute.core}, timings=timings)
+        if prove_neg.verdict == z3.unsat:
+            return Outcome(Status.SOLVED, "false", {"premises_used": prove_neg.core}, timings=timings)
+        if refute.model is not None and prove_neg.model is not None:
             certificate = {
-                "countermodel_conclusion_false": describe_model(refute_solver.model(), translator),
-                "countermodel_conclusion_true": describe_model(prove_neg_solver.model(), translator),
+                "countermodel_conclusion_false": describe_model(refute.model, translator),
+                "countermodel_conclusion_true": describe_model(prove_neg.model, translator),
             }
             return Outcome(Status.SOLVED, "uncertain", certificate, timings=timings)
-        reasons = {str(s.reason_unknown()) for s, r in ((refute_solver, refute), (prove_neg_solver, prove_neg))
-                   if r == z3.unknown}
+        reasons = {c.reason for c in (refute, prove_neg) if c.verdict == z3.unknown}
         timed_out = time.monotonic() >= deadline or any("timeout" in r or "canceled" in r for r in reasons)
         status = Status.TIMEOUT if timed_out else Status.UNKNOWN
         return Outcome(status, None, {"z3_reason": sorted(reasons)}, timings=timings)

@@ -129,8 +129,7 @@ def test_hostile_programs_end_as_timeout_or_parse_error_and_write_nothing(engine
 
 
 def _worker_pids() -> list[int]:
-    """The pool's spawned workers: children of this process started by multiprocessing's spawn_main
-    (not its resource tracker)."""
+    """The pool's workers: children of this process running the sandbox's worker loop."""
     me = os.getpid()
     found = []
     for entry in Path("/proc").iterdir():
@@ -140,7 +139,7 @@ def _worker_pids() -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat[1]) == me and b"spawn_main" in cmdline:
+            if int(stat[1]) == me and b"_worker_main" in cmdline:
                 found.append(int(entry.name))
     return found
 
