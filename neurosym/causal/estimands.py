@@ -151,7 +151,7 @@ class Store:
         # independence the graph implies: drop a conditioning variable d-separated from the target
         for name, _ in sorted(given):
             rest = Assign((n, v) for n, v in given if n != name)
-            if all(n in self.graph and name in self.graph for n in tnames) and nx.is_d_separator(
+            if all(n in self.graph for n in tnames | gnames) and nx.is_d_separator(
                 self.graph, tnames, {name}, {n for n, _ in rest}
             ):
                 found = self.derive(target, rest, depth - 1)
@@ -213,7 +213,8 @@ class Estimate:
     terms: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"quantity": self.quantity, "estimand": self.estimand, "terms": self.terms}
+        out: dict[str, object] = {"quantity": self.quantity, "estimand": self.estimand, "terms": self.terms,
+                                  "derivations": self.value.cost}
         if self.value.exact:
             out["value"] = float(self.value.low)
             out["exact"] = str(self.value.low)

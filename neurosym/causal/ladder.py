@@ -74,8 +74,9 @@ def _adjustment(graph: nx.DiGraph, query: Query, base: dict[str, Any]) -> tuple[
         verdicts.append(verdict)
     if len(verdicts) == 1:
         return Status.SOLVED, "yes" if verdicts[0]["valid"] else "no", {**base, **verdicts[0]}
-    # "A over B": A is valid and B is not
-    better = verdicts[0]["valid"] and not verdicts[1]["valid"]
+    # "A over B": A is valid, and B is not, or B only adds variables A shows are not needed
+    a, b = set(query.sets[0]), set(query.sets[1])
+    better = verdicts[0]["valid"] and (not verdicts[1]["valid"] or a < b)
     return Status.SOLVED, "yes" if better else "no", {**base, "candidates": verdicts}
 
 
