@@ -439,6 +439,9 @@ def formalize(sentences: list[str], question: str, graph: nx.DiGraph | None = No
     g = reading.graph = nx.relabel_nodes(reading.graph, idents)
     nodes = sorted(g.nodes)
     labels = {ident: label for label, ident in idents.items()}
+    for name, role in (names or {}).items():  # the question's names of the generator files' roles
+        if role in labels:
+            labels[role] += " " + name
 
     def node(name: str, exclude: set[str] | None = None) -> str:
         key = _key(names.get(name, name) if names else name)

@@ -71,7 +71,7 @@ def test_the_v15_sample(data_dir) -> None:
         status, answer, _ = solve(problem.formal)
         unknown += status == Status.UNKNOWN
         correct += status == Status.SOLVED and scm.answers_match(answer, problem.expect)
-    assert unknown == 1  # CLadder 10344 (confounding ETT): P(V1 | X=1) is not stated and the strata disagree
+    assert unknown == 1  # CLadder 26584 (confounding ETT): P(V1 | X=1) is not stated and the strata disagree
     assert correct == len(problems) - len(broken) - unknown - 1  # CLadder 24960: rounded numbers, see docs
 
 
@@ -79,4 +79,4 @@ def test_the_v15_sample(data_dir) -> None:
 def test_the_generator_file_reads(data_dir) -> None:
     problems = list(load_generator(data_dir / "cladder" / "test-generate-easy.json"))
     assert len(problems) == 844
-    assert sum(p.load_error is None for p in problems) >= 800
+    assert sum(p.load_error is None for p in problems) >= 810  # 816 read; docs/cladder.md lists the rest
