@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 from neurosym.backends.base import Backend
 from neurosym.causal.actual import GaveUp, searcher
 from neurosym.causal.draw import query_dot
-from neurosym.causal.model import Model, Query
+from neurosym.causal.estimands import Unidentified
+from neurosym.causal.ladder import answer_graph_query, store_from
+from neurosym.causal.model import GRAPH_KINDS, Model, Query
 from neurosym.causal.queries import pn_query, prob_query, value_query
 from neurosym.lang.base import Program
 from neurosym.lang.scm import parse_program
@@ -78,13 +80,19 @@ class CausalBackend(Backend):
         method = str(program.options.get("method", "z3"))
         # Give up a little before the sandbox's wall clock would kill the worker, so the answer says why.
         deadline = time.monotonic() + 0.8 * limits.seconds
-        answers = [answer_query(parsed.model, q, method, deadline) for q in parsed.queries]
+        try:
+            store = store_from(parsed.graph, parsed.known)
+        except Unidentified as exc:
+            raise NeurosymError(ErrorKind.INPUT, str(exc)) from None
+        answers = [answer_graph_query(parsed.graph, q, store) if q.kind in GRAPH_KINDS
+                   else answer_query(parsed.model, q, method, deadline)  # type: ignore[arg-type]
+                   for q in parsed.queries]
         timings = {"parse": parse_seconds, "solve": time.perf_counter() - started}
         status = Status.SOLVED if all(s == Status.SOLVED for s, _, _ in answers) else Status.UNKNOWN
         if len(answers) == 1:
             _, answer, certificate = answers[0]
         else:
             answer, certificate = [a for _, a, _ in answers], {"queries": [c for _, _, c in answers]}
-        if program.options.get("draw"):
+        if program.options.get("draw") and parsed.model is not None:
             certificate = {**certificate, "dot": [query_dot(parsed.model, q) for q in parsed.queries]}
         return Outcome(status, answer, certificate, timings=timings)

@@ -462,7 +462,9 @@ def format_assignment(values: Mapping[str, Value]) -> str:
 
 # ------------------------------------------------------------------------------------------------ queries
 
-QUERY_KINDS = ("value", "prob", "pn", "ps", "pns", "cause", "but_for", "sufficient", "responsibility")
+QUERY_KINDS = ("value", "prob", "pn", "ps", "pns", "cause", "but_for", "sufficient", "responsibility",
+               "dsep", "backdoor", "frontdoor", "ancestors", "descendants", "affects", "estimand")
+GRAPH_KINDS = {"dsep", "backdoor", "frontdoor", "ancestors", "descendants", "affects", "estimand"}
 
 
 @dataclass
@@ -487,6 +489,14 @@ class Query:
     evidence: Expr | None = None
     events: list[Event] = field(default_factory=list)  # cause events; pn/ps/pns: [X = x, Y = y]
     pos: Pos = NO_POS
+    # graph queries and estimands: the variables named, the sets, 0/1 settings, a comparison
+    names: list[str] = field(default_factory=list)
+    sets: list[list[str]] | None = None
+    quantity: str = ""
+    bits: dict[str, int] = field(default_factory=dict)
+    via: list[str] = field(default_factory=list)
+    threshold: tuple[str, Fraction] | None = None
+    negated: bool = False
 
     def describe(self) -> str:
         if self.kind in {"value", "prob"}:
@@ -498,4 +508,29 @@ class Query:
             return text
         if self.kind in {"pn", "ps", "pns"}:
             return f"{self.kind}({self.events[0]}, {self.events[1]})"
+        if self.kind in GRAPH_KINDS:
+            return describe_graph_query(self)
         return f"{self.kind} {', '.join(map(str, self.events))} -> {show(self.target)}"  # type: ignore[arg-type]
+
+
+def describe_graph_query(query: Query) -> str:
+    """The source form of a graph or estimand query."""
+    n = query.names
+    sets = ["{" + ", ".join(s) + "}" for s in (query.sets or [])]
+    if query.kind == "dsep":
+        return f"dsep {n[0]}, {n[1]}" + (f" given {', '.join(query.sets[0])}" if query.sets else "")
+    if query.kind in {"backdoor", "frontdoor"}:
+        return f"{query.kind} {n[0]} -> {n[1]}" + (f" given {' over '.join(sets)}" if sets else "")
+    if query.kind in {"ancestors", "descendants"}:
+        return f"{query.kind} {n[0]}"
+    if query.kind == "affects":
+        return f"{'not ' if query.negated else ''}affects {n[0]} -> {n[1]}"
+    inner = ", ".join(n)
+    if query.bits:
+        inner += " | " + ", ".join(f"{k} = {v}" for k, v in query.bits.items())
+    if query.via:
+        inner += " via " + ", ".join(query.via)
+    text = f"{query.quantity}({inner})"
+    if query.threshold:
+        text += f" {query.threshold[0]} {query.threshold[1]}"
+    return text

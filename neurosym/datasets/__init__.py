@@ -25,6 +25,8 @@ FORMATS: dict[str, str] = {
     "kk": "neurosym.datasets.knights_knaves:load",
     "planbench": "neurosym.datasets.planbench:load",
     "counterbench": "neurosym.datasets.counterbench:load",
+    "cladder": "neurosym.datasets.cladder:load",
+    "cladder-json": "neurosym.datasets.cladder:load_generator",
     "logic-lm": "neurosym.datasets.logic_lm:load",
     "folio-nl": "neurosym.datasets.folio:load_nl",
     "kk-nl": "neurosym.datasets.knights_knaves:load_nl",

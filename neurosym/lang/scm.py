@@ -10,17 +10,19 @@ floats for probabilities; expected answers match with yes = true, no = false, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import lark
+import networkx as nx
 from lark import Token, Transformer, v_args
 
 from neurosym.causal.model import (
     BOOL,
+    GRAPH_KINDS,
     MAX_DOMAIN,
     Const,
     Domain,
@@ -44,11 +46,25 @@ from neurosym.result import ErrorKind, NeurosymError
 
 
 @dataclass
-class ScmProgram:
-    """A parsed SCM source: the checked model and its queries."""
+class Known:
+    """A stated probability p(target | given) = value, or (corr) a correlation of two variables."""
 
-    model: Model
+    target: dict[str, int]
+    given: dict[str, int]
+    value: Fraction
+    pos: Pos
+    corr: tuple[str, str] | None = None
+
+
+@dataclass
+class ScmProgram:
+    """A parsed SCM source: the checked model (None for a bare graph), the causal graph (the equations'
+    or the stated one), the stated probabilities, and the queries."""
+
+    model: Model | None
     queries: list[Query]
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    known: list[Known] = field(default_factory=list)
 
 
 def _pos(meta: Any) -> Pos:
@@ -168,6 +184,119 @@ class _Build(Transformer):
 
     def ac_query(self, meta: Any, children: list[Any]) -> Query:
         return Query(children[0], target=children[2], events=children[1], pos=_pos(meta))
+
+    # ---- graphs, stated probabilities, graph and estimand queries
+
+    def graph_decl(self, meta: Any, children: list[Any]) -> tuple[str, list[tuple[str, str]], Pos]:
+        return ("graph", children, _pos(meta))
+
+    def edge(self, meta: Any, children: list[Any]) -> tuple[str, str]:
+        return (str(children[0]), str(children[1]))
+
+    def bits(self, meta: Any, children: list[Any]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name, value, pos in children:
+            if name in out:
+                raise NeurosymError(ErrorKind.TYPE, f"{name} is set twice", pos.line, pos.column)
+            out[name] = value
+        return out
+
+    def bit(self, meta: Any, children: list[Any]) -> tuple[str, int, Pos]:
+        value = int(children[1])
+        if value not in (0, 1):
+            raise NeurosymError(ErrorKind.TYPE, f"{children[0]} = {value}: stated variables are 0 or 1",
+                                children[1].line, children[1].column)
+        return (str(children[0]), value, _token_pos(children[0]))
+
+    def known_prob(self, meta: Any, children: list[Any]) -> Known:
+        given = children[1] if len(children) == 3 else {}
+        clash = set(children[0]) & set(given)
+        if clash:
+            raise NeurosymError(ErrorKind.TYPE, f"{sorted(clash)[0]} is both asked and given",
+                                meta.line, meta.column)
+        return Known(children[0], given, _probability(children[-1]), _pos(meta))
+
+    def known_corr(self, meta: Any, children: list[Any]) -> Known:
+        given = children[2] if len(children) == 4 else {}
+        value = Fraction(str(children[-1]))
+        if not -1 <= value <= 1:
+            raise NeurosymError(ErrorKind.TYPE, f"correlation {value} is not between -1 and 1",
+                                meta.line, meta.column)
+        return Known({}, given, value, _pos(meta), corr=(str(children[0]), str(children[1])))
+
+    def nameset(self, meta: Any, children: list[Any]) -> list[str]:
+        return [str(c) for c in children]
+
+    def dsep_query(self, meta: Any, children: list[Any]) -> Query:
+        names = [str(c) for c in children]
+        return Query("dsep", names=names[:2], sets=[names[2:]] if len(names) > 2 else None, pos=_pos(meta))
+
+    def backdoor_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("backdoor", names=[str(children[0]), str(children[1])], sets=children[2:] or None,
+                     pos=_pos(meta))
+
+    def frontdoor_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("frontdoor", names=[str(children[0]), str(children[1])], sets=children[2:] or None,
+                     pos=_pos(meta))
+
+    def ancestors_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("ancestors", names=[str(children[0])], pos=_pos(meta))
+
+    def descendants_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("descendants", names=[str(children[0])], pos=_pos(meta))
+
+    def affects_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("affects", names=[str(children[0]), str(children[1])], pos=_pos(meta))
+
+    def not_affects_query(self, meta: Any, children: list[Any]) -> Query:
+        return Query("affects", names=[str(children[0]), str(children[1])], negated=True, pos=_pos(meta))
+
+    def estimand_query(self, meta: Any, children: list[Any]) -> Query:
+        quantity, *rest = children
+        query = Query("estimand", quantity=quantity, pos=_pos(meta))
+        for part in rest:
+            if isinstance(part, Token):
+                query.names.append(str(part))
+            elif isinstance(part, dict):
+                query.bits = part
+            elif isinstance(part, tuple):
+                query.threshold = part
+        if query.quantity in {"nde", "nie"}:
+            query.via = query.names[2:]
+            query.names = query.names[:2]
+        arity = 1 if quantity == "p" else 2
+        if len(query.names) != arity or (quantity in {"nde", "nie"}) != bool(query.via):
+            raise NeurosymError(ErrorKind.TYPE, f"{quantity} takes {'one variable' if arity == 1 else 'X, Y'}"
+                                + (" via mediators" if quantity in {"nde", "nie"} else ""), meta.line, meta.column)
+        if (quantity in {"ett", "exp_away"}) != bool(query.bits):
+            need = "needs" if quantity in {"ett", "exp_away"} else "takes no"
+            raise NeurosymError(ErrorKind.TYPE, f"{quantity} {need} '| V = v'", meta.line, meta.column)
+        return query
+
+    def threshold(self, meta: Any, children: list[Any]) -> tuple[str, Fraction]:
+        op = "==" if str(children[0]) == "=" else str(children[0])
+        return (op, Fraction(str(children[1])))
+
+    def q_p(self, meta: Any, children: list[Any]) -> str:
+        return "p"
+
+    def q_assoc(self, meta: Any, children: list[Any]) -> str:
+        return "assoc"
+
+    def q_ate(self, meta: Any, children: list[Any]) -> str:
+        return "ate"
+
+    def q_ett(self, meta: Any, children: list[Any]) -> str:
+        return "ett"
+
+    def q_nde(self, meta: Any, children: list[Any]) -> str:
+        return "nde"
+
+    def q_nie(self, meta: Any, children: list[Any]) -> str:
+        return "nie"
+
+    def q_exp_away(self, meta: Any, children: list[Any]) -> str:
+        return "exp_away"
 
     def pn(self, meta: Any, children: list[Any]) -> str:
         return "pn"
@@ -313,6 +442,8 @@ def parse_program(model_text: str, query_text: str | None = None) -> ScmProgram:
     items = parse_items(model_text, "model")
     variables = [i for i in items if isinstance(i, Variable)]
     queries = [i for i in items if isinstance(i, Query)]
+    known = [i for i in items if isinstance(i, Known)]
+    graphs = [i for i in items if isinstance(i, tuple) and i[0] == "graph"]
     if query_text:
         extra = parse_items(query_text, "query")
         stray = next((i for i in extra if isinstance(i, Variable)), None)
@@ -324,12 +455,60 @@ def parse_program(model_text: str, query_text: str | None = None) -> ScmProgram:
                 stray.pos.column,
             )
         queries.extend(extra)
-    if not variables:
+    if not variables and not graphs:
         raise NeurosymError(ErrorKind.INPUT, "the model declares no variables", 1, 1)
-    model = build_model(variables)
+    if variables and (graphs or known):
+        pos = graphs[0][2] if graphs else known[0].pos
+        raise NeurosymError(ErrorKind.INPUT, "a model has either equations or a stated graph with known "
+                            "probabilities, not both", pos.line, pos.column)
+    if variables:
+        model: Model | None = build_model(variables)
+        graph = model.graph  # type: ignore[union-attr]
+    else:
+        model, graph = None, _stated_graph(graphs)
     for query in queries:
-        check_query(model, query)
-    return ScmProgram(model, queries)
+        if query.kind in GRAPH_KINDS:
+            _check_graph_query(graph, query, model)
+        elif model is None:
+            raise NeurosymError(ErrorKind.INPUT, f"'{query.describe()}' needs equations; the model states only "
+                                "a graph", query.pos.line, query.pos.column)
+        else:
+            check_query(model, query)
+    for fact in known:
+        for name in [*fact.target, *fact.given, *(fact.corr or ())]:
+            _node(graph, name, fact.pos, "the statement")
+    return ScmProgram(model, queries, graph, known)
+
+
+def _stated_graph(graphs: list[tuple[str, list[tuple[str, str]], Pos]]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for _, edges, pos in graphs:
+        for a, b in edges:
+            if a == b:
+                raise NeurosymError(ErrorKind.TYPE, f"edge {a} -> {a} is a loop", pos.line, pos.column)
+            graph.add_edge(a, b)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return graph
+    names = [edge[0] for edge in cycle] + [cycle[0][0]]
+    pos = graphs[0][2]
+    raise NeurosymError(ErrorKind.TYPE, f"the graph is cyclic: {' -> '.join(names)}", pos.line, pos.column)
+
+
+def _node(graph: nx.DiGraph, name: str, pos: Pos, what: str) -> str:
+    if name not in graph:
+        raise NeurosymError(ErrorKind.TYPE, f"{what} names {name!r}, which is not a variable of the graph",
+                            pos.line, pos.column)
+    return name
+
+
+def _check_graph_query(graph: nx.DiGraph, query: Query, model: Model | None) -> None:
+    for name in [*query.names, *(n for s in query.sets or [] for n in s), *query.bits, *query.via]:
+        _node(graph, name, query.pos, "the query")
+    if query.kind == "estimand" and model is not None:
+        raise NeurosymError(ErrorKind.UNSUPPORTED, "estimands are read from known probabilities over a stated "
+                            "graph; with equations ask 'query prob ...'", query.pos.line, query.pos.column)
 
 
 def build_model(variables: list[Variable]) -> Model:
@@ -490,6 +669,9 @@ class ScmLanguage(Language):
     def check(self, program: Program) -> dict[str, Any]:
         parsed = parse_program(program.fields["model"], program.fields.get("query"))
         model = parsed.model
+        if model is None:
+            return {"graph_nodes": parsed.graph.number_of_nodes(), "known": len(parsed.known),
+                    "queries": len(parsed.queries)}
         return {
             "exogenous": len(model.exogenous),
             "endogenous": len(model.endogenous),

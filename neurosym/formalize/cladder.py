@@ -1,0 +1,623 @@
+"""CLadder's templated English read into an SCM program: a stated graph, known probabilities, one query.
+
+CLadder (Jin et al., NeurIPS 2023) states each question's model completely: the graph ("Husband has a
+direct effect on wife and alarm clock."), the probabilities ("The overall probability of alarm set by
+husband is 77%.", "For husbands that don't set the alarm, the probability of ringing alarm is 26%.",
+"The probability of alarm not set by husband and ringing alarm is 5%."), then the question. The value
+phrases are the story's own ("husbands that set the alarm", "ringing alarm"), so the reader learns them
+from the sentences' structure, the way the generator writes them:
+
+- a table of 2^k sentences with one outcome enumerates its k conditions in binary order, first
+  condition slowest, 0 before 1 ("don't set" then "set"); a paired joint ("A0 and B", "A1 and B") too;
+- the outcome and a marginal's noun are a variable's value 1; phrases that recur are the same variable;
+- the question names the treatment and outcome by a phrase of the statements or by the graph's names.
+
+Which graph variable each phrase group is, is then chosen among every reading consistent with the
+statements (distinct variables within a sentence, the question's names): each reading is solved by the
+causal engine, and the readings that state the estimand's terms directly (fewest derivations) decide.
+If they disagree, the question is reported ambiguous; a sentence outside the templates is an error that
+quotes it. docs/cladder.md lists the templates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import networkx as nx
+
+from neurosym.causal.estimands import Store, Unidentified
+from neurosym.causal.ladder import answer_graph_query
+from neurosym.causal.model import Query
+from neurosym.result import Status
+
+PREAMBLE = re.compile(r"^Imagine a self-contained, hypothetical world with only the following conditions, "
+                      r"and without any unmentioned factors or causal relationships:\s*")
+EDGE = re.compile(r"^(.+?) has a direct effect on (.+)\.$")
+UNOBSERVED = re.compile(r"^(.+?) is unobserved\.$")
+MARGINAL = re.compile(r"^The overall probability of (.+) is (\d+(?:\.\d+)?)%\.$")
+JOINT = re.compile(r"^The probability of (.+) is (\d+(?:\.\d+)?)%\.$")
+CONDITIONAL = re.compile(r"^For (.+?), the probability of (.+) is (\d+(?:\.\d+)?)%\.$")
+CORRELATION = re.compile(r"^For (.+?), the correlation between (.+) and (.+) is (-?\d+(?:\.\d+)?)\.$")
+METHOD = re.compile(r"^Method ([12]): We look (?:at how|directly at how|at this correlation)"
+                    r"(?: (.+) correlates with (.+?))?(?: case by case according to (.+)| in general)\.$")
+
+Q_MARGINAL = re.compile(r"^Is (.+) (more|less) likely than (.+) overall\?$")
+Q_CORRELATION = re.compile(r"^Is the chance of (.+) (larger|smaller) when observing (.+)\?$")
+Q_ATE = re.compile(r"^Will (.+) (increase|decrease) the chance of (.+)\?$")
+Q_ETT = re.compile(r"^For (.+?), would it be (more|less) likely to see (.+?) if (.+)\?$")
+Q_NDE = re.compile(r"^If we disregard the mediation effect through (.+), would (.+) (positively|negatively) "
+                   r"affect (.+)\?$")
+Q_NIE = re.compile(r"^Does (.+) (positively|negatively) affect (.+) through (.+)\?$")
+Q_EXP_AWAY = re.compile(r"^If we look at (.+?), does the chance of (.+) (increase|decrease) when (.+)\?$")
+Q_COLLIDER = re.compile(r"^If we look at (.+?), does it mean that (.+?) (does not affect|affects) (.+)\?$")
+Q_BACKADJ = re.compile(r"^To understand how (.+) affects (.+), is it more correct to use the Method ([12]) "
+                       r"than Method ([12])\?$")
+
+# CLadder's graphs by graph_id (the generator's files state no graph sentences)
+GRAPHS = {
+    "chain": "X->V2,V2->Y", "fork": "X->Y,V2->Y", "collision": "X->V3,Y->V3",
+    "confounding": "V1->X,V1->Y,X->Y", "mediation": "X->V2,X->Y,V2->Y", "IV": "V1->X,V2->X,V1->Y,X->Y",
+    "arrowhead": "X->V3,V2->V3,X->Y,V2->Y,V3->Y", "diamond": "X->V2,X->V3,V2->Y,V3->Y",
+    "diamondcut": "V1->V3,V1->X,X->Y,V3->Y", "frontdoor": "V1->X,X->V3,V1->Y,V3->Y",
+}
+
+
+class UnreadableText(ValueError):
+    """A sentence outside CLadder's templates, or a question no reading of the text answers."""
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?])\s+(?=[A-Z\"'])", text.strip()) if s.strip()]
+
+
+def _key(name: str) -> str:
+    return name.strip().lower()
+
+
+def _ident(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", name.strip()).strip("_") or "V"
+    if not base[0].isalpha():
+        base = "V_" + base
+    if base in {"not", "and", "or", "true", "false", "if", "then", "else", "p", "corr", "via", "given"}:
+        base += "_"
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}_{n}", n + 1
+    taken.add(ident)
+    return ident
+
+
+@dataclass
+class Cluster:
+    """The phrases of one variable: value -> phrases."""
+
+    phrases: dict[int, set[str]] = field(default_factory=lambda: {0: set(), 1: set()})
+
+    def value_of(self, phrase: str) -> int | None:
+        for value, found in self.phrases.items():
+            if phrase in found:
+                return value
+        return None
+
+
+@dataclass
+class Statement:
+    target: list[tuple[int, int]]  # (cluster, value)
+    given: list[tuple[int, int]]
+    p: Fraction
+    sentence: str
+
+
+@dataclass
+class Reading:
+    """What the text states, before its phrase groups are matched with graph variables."""
+
+    graph: nx.DiGraph
+    unobserved: set[str]
+    clusters: list[Cluster]
+    statements: list[Statement]
+    correlations: list[tuple[str, str, str, Fraction]]
+    methods: dict[str, list[str]]
+    nouns: set[int] = field(default_factory=set)
+
+
+class _Text:
+    def __init__(self) -> None:
+        self.clusters: list[Cluster] = []
+        self.nouns: set[int] = set()  # clusters named by nouns (a variable has one noun per value)
+        self.redirects: dict[int, int] = {}  # merged cluster -> the one it was merged into
+
+    def cluster(self, phrases: dict[int, list[str]]) -> int:
+        """The cluster holding any of these phrases (merging clusters they join), else a new one."""
+        hits = sorted({i for i, c in enumerate(self.clusters) for v, ps in phrases.items()
+                       for p in ps if p in c.phrases[v]})
+        if not hits:
+            self.clusters.append(Cluster())
+            hits = [len(self.clusters) - 1]
+        keep = hits[0]
+        for other in hits[1:]:
+            for v in (0, 1):
+                self.clusters[keep].phrases[v] |= self.clusters[other].phrases[v]
+            self.clusters[other] = Cluster()  # emptied; indices stay valid
+            self._redirect(other, keep)
+        for v, ps in phrases.items():
+            self.clusters[keep].phrases[v] |= set(ps)
+        if any(h in self.nouns for h in hits):
+            self.nouns.add(keep)
+        return keep
+
+    def noun(self, phrases: dict[int, list[str]]) -> int:
+        index = self.cluster(phrases)
+        self.nouns.add(index)
+        return index
+
+    def _redirect(self, old: int, new: int) -> None:
+        self.redirects[old] = new
+
+    def find(self, index: int) -> int:
+        while index in self.redirects:
+            index = self.redirects[index]
+        return index
+
+
+def _pct(text: str) -> Fraction:
+    return Fraction(text) / 100
+
+
+def _split_conditions(rows: list[str], k: int) -> list[list[str]] | None:
+    """Each row's condition split into k atoms so that rows agreeing on bit j share atom j."""
+    options = []
+    for row in rows:
+        pieces = row.split(" and ")
+        cuts = [list(c) for c in itertools.combinations(range(1, len(pieces)), k - 1)]
+        options.append([[" and ".join(pieces[a:b]) for a, b in zip([0, *c], [*c, len(pieces)], strict=True)]
+                        for c in cuts])
+
+    def search(i: int, chosen: list[list[str]]) -> list[list[str]] | None:
+        if i == len(rows):
+            return chosen
+        for atoms in options[i]:
+            ok = True
+            for j in range(k):
+                bit = (i >> (k - 1 - j)) & 1
+                for prev_i, prev in enumerate(chosen):
+                    if (prev_i >> (k - 1 - j)) & 1 == bit and prev[j] != atoms[j]:
+                        ok = False
+            if ok:
+                found = search(i + 1, [*chosen, atoms])
+                if found:
+                    return found
+        return None
+
+    return search(0, [])
+
+
+def read_text(sentences: list[str], graph: nx.DiGraph | None) -> Reading:
+    """Graph sentences and probability statements (everything but the question)."""
+    text = _Text()
+    g = nx.DiGraph() if graph is None else graph.copy()
+    unobserved: set[str] = set()
+    raw: list[tuple[str, Any]] = []
+    correlations: list[tuple[str, str, str, Fraction]] = []
+    methods: dict[str, list[str]] = {}
+    for sentence in sentences:
+        if m := EDGE.match(sentence):
+            for target in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(2)):
+                g.add_edge(_key(m.group(1)), _key(target))
+        elif m := UNOBSERVED.match(sentence):
+            unobserved.add(_key(m.group(1)))
+        elif m := MARGINAL.match(sentence):
+            raw.append(("marginal", (m.group(1), _pct(m.group(2)), sentence)))
+        elif m := CONDITIONAL.match(sentence):
+            raw.append(("conditional", (m.group(1), m.group(2), _pct(m.group(3)), sentence)))
+        elif m := CORRELATION.match(sentence):
+            correlations.append((m.group(1), _key(m.group(2)), _key(m.group(3)), Fraction(m.group(4))))
+        elif m := JOINT.match(sentence):
+            raw.append(("joint", (m.group(1), _pct(m.group(2)), sentence)))
+        elif m := METHOD.match(sentence):
+            methods[m.group(1)] = [_key(p) for p in re.split(r"\s+and\s+", m.group(4))] if m.group(4) else []
+        elif re.match(r"^We know that ", sentence) or re.match(r"^We observed ", sentence):
+            raise UnreadableText(f"deterministic stories are not read yet: {sentence!r}")
+        else:
+            raise UnreadableText(f"sentence outside CLadder's templates: {sentence!r}")
+    statements: list[Statement] = []
+    index = 0
+    while index < len(raw):
+        kind, data = raw[index]
+        if kind == "marginal":
+            noun, p, sentence = data
+            statements.append(Statement([(text.noun({1: [noun]}), 1)], [], p, sentence))
+            index += 1
+        elif kind == "joint":
+            nxt = raw[index + 1] if index + 1 < len(raw) else None
+            if nxt is None or nxt[0] != "joint":
+                raise UnreadableText(f"a joint probability comes in pairs: {data[2]!r}")
+            pair = _split_pair(data[0], nxt[1][0], data[2])
+            (a0, b), (a1, _) = pair
+            ca = text.noun({0: [a0], 1: [a1]})
+            cb = text.noun({1: [b]})
+            statements.append(Statement([(ca, 0), (cb, 1)], [], data[1], data[2]))
+            statements.append(Statement([(ca, 1), (cb, 1)], [], nxt[1][1], nxt[1][2]))
+            index += 2
+        else:
+            run = [data]
+            while (index + len(run) < len(raw) and raw[index + len(run)][0] == "conditional"
+                   and raw[index + len(run)][1][1] == data[1]):
+                run.append(raw[index + len(run)][1])
+            statements.extend(_tables(text, run))
+            index += len(run)
+    clusters = text.clusters
+    for s in statements:
+        s.target = [(text.find(c), v) for c, v in s.target]
+        s.given = [(text.find(c), v) for c, v in s.given]
+    nouns = {text.find(c) for c in text.nouns}
+    return Reading(g, unobserved, clusters, statements, correlations, methods, nouns)
+
+
+def _split_pair(first: str, second: str, sentence: str) -> list[tuple[str, str]]:
+    a, b = first.split(" and "), second.split(" and ")
+    for i in range(1, len(a)):
+        for j in range(1, len(b)):
+            if " and ".join(a[i:]) == " and ".join(b[j:]) and " and ".join(a[:i]) != " and ".join(b[:j]):
+                return [(" and ".join(a[:i]), " and ".join(a[i:])), (" and ".join(b[:j]), " and ".join(b[j:]))]
+    raise UnreadableText(f"cannot split the joint probability into two events: {sentence!r}")
+
+
+def _tables(text: _Text, run: list[tuple[str, str, Fraction, str]]) -> list[Statement]:
+    n = len(run)
+    k = n.bit_length() - 1
+    if n < 2 or 2 ** k != n:
+        raise UnreadableText(f"a table of {n} sentences is not 2^k rows over Boolean conditions: {run[0][3]!r}")
+    split = _split_conditions([r[0] for r in run], k)
+    if split is None:
+        if n == 2:
+            raise UnreadableText(f"cannot read the conditions of {run[0][3]!r}")
+        half = n // 2
+        return _tables(text, run[:half]) + _tables(text, run[half:])
+    outcome = text.noun({1: [run[0][1]]})
+    conds = []
+    for j in range(k):
+        phrases: dict[int, list[str]] = {0: [], 1: []}
+        for i, atoms in enumerate(split):
+            bit = (i >> (k - 1 - j)) & 1
+            phrases[bit].append(atoms[j])
+        if set(phrases[0]) & set(phrases[1]):  # the generator repeats one phrase for both values
+            phrases = {v: [p for p in ps if p not in set(phrases[1 - v])] for v, ps in phrases.items()}
+        conds.append(text.cluster(phrases))
+    out = []
+    for i, (_, _, p, sentence) in enumerate(run):
+        bits = [(i >> (k - 1 - j)) & 1 for j in range(k)]
+        out.append(Statement([(outcome, 1)], list(zip(conds, bits, strict=True)), p, sentence))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- questions
+
+
+@dataclass
+class Ask:
+    """The question: a query over roles, each role a graph name or a (cluster, value) phrase."""
+
+    quantity: str
+    refs: dict[str, Any]  # role -> ("name", node) | ("phrase", text)
+    threshold: tuple[str, Fraction] | None = None
+    negated: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def read_question(question: str) -> Ask:
+    q = question.strip()
+    if m := Q_MARGINAL.match(q):
+        return Ask("p", {"Y": ("phrase", m.group(1))}, (">" if m.group(2) == "more" else "<", Fraction(1, 2)))
+    if m := Q_CORRELATION.match(q):
+        return Ask("assoc", {"Y": ("phrase", m.group(1)), "X": ("phrase", m.group(3))},
+                   (">" if m.group(2) == "larger" else "<", Fraction(0)))
+    if m := Q_ATE.match(q):
+        return Ask("ate", {"X": ("phrase", m.group(1)), "Y": ("phrase", m.group(3))},
+                   (">" if m.group(2) == "increase" else "<", Fraction(0)))
+    if m := Q_ETT.match(q):
+        return Ask("ett", {"X": ("phrase", m.group(1)), "Y": ("phrase", m.group(3))},
+                   (">" if m.group(2) == "more" else "<", Fraction(0)))
+    if m := Q_NDE.match(q):
+        return Ask("nde", {"X": ("name", m.group(2)), "Y": ("name", m.group(4)), "M": ("names", m.group(1))},
+                   (">" if m.group(3) == "positively" else "<", Fraction(0)))
+    if m := Q_NIE.match(q):
+        return Ask("nie", {"X": ("name", m.group(1)), "Y": ("name", m.group(3)), "M": ("names", m.group(4))},
+                   (">" if m.group(2) == "positively" else "<", Fraction(0)))
+    if m := Q_COLLIDER.match(q):
+        return Ask("affects", {"X": ("name", m.group(2)), "Y": ("name", m.group(4))},
+                   negated=m.group(3) == "does not affect", extra={"where": m.group(1)})
+    if m := Q_EXP_AWAY.match(q):
+        return Ask("exp_away", {"C": ("phrase", m.group(1)), "Y": ("phrase", m.group(2)),
+                                "X": ("phrase", m.group(4))},
+                   (">" if m.group(3) == "increase" else "<", Fraction(0)))
+    if m := Q_BACKADJ.match(q):
+        return Ask("backdoor", {"X": ("name", m.group(1)), "Y": ("name", m.group(2))},
+                   extra={"order": (m.group(3), m.group(4))})
+    raise UnreadableText(f"question outside CLadder's templates: {q!r}")
+
+
+STOP = {"the", "a", "an", "of", "to", "and", "or", "is", "are", "who", "that", "with", "for", "those", "people",
+        "not", "no", "in", "on", "by", "be", "being", "has", "have", "had", "do", "does", "don't", "doesn't"}
+
+
+def words(text: str) -> set[str]:
+    """Content words, lightly stemmed (plural s, -ing, -ness dropped), for matching phrases with names.
+
+    >>> sorted(words("Penguins who are happy"))
+    ['happy', 'penguin']
+    """
+    out = set()
+    for word in re.findall(r"[a-z0-9'-]+", text.lower()):
+        word = word.strip("'")
+        if word in STOP or not word:
+            continue
+        for suffix in ("ness", "ing", "s"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return out
+
+
+def _phrase_ref(reading: Reading, phrase: str, role: str) -> tuple[int, int]:
+    """(cluster, value) a question's phrase names: the same phrase; else the atom it ends with (the
+    generator's shorter 'wherepartial' form); else the shortest phrase ending with it (a bare name);
+    else, for the treatment, the one cluster sharing the most content words with it (value 1, the
+    template's treated noun)."""
+    found = [(i, c.value_of(phrase)) for i, c in enumerate(reading.clusters) if c.value_of(phrase) is not None]
+    if len(found) == 1:
+        return found[0]  # type: ignore[return-value]
+    every = [(i, v, p) for i, c in enumerate(reading.clusters) for v, ps in c.phrases.items() for p in ps]
+    for matches, pick in (([e for e in every if phrase.endswith(" " + e[2])], max),
+                          ([e for e in every if e[2].endswith(" " + phrase)], min)):
+        if matches:
+            best = pick(len(e[2]) for e in matches)
+            picked = {(i, v) for i, v, p in matches if len(p) == best}
+            if len(picked) == 1:
+                return picked.pop()
+    if role in {"X", "C"}:
+        target = words(phrase)
+        scores: dict[int, int] = {}
+        for i, _, p in every:
+            scores[i] = max(scores.get(i, 0), len(target & words(p)))
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+            return ranked[0][0], 1
+    raise UnreadableText(f"the question's {phrase!r} is no phrase of the statements")
+
+
+def _lexical(reading: Reading, assignment: dict[int, str], labels: dict[str, str]) -> int:
+    """How many content words the phrase groups share with the graph names they are read as."""
+    return sum(len(words(" ".join(p for ps in reading.clusters[c].phrases.values() for p in ps))
+                   & words(labels.get(n, n))) for c, n in assignment.items())
+
+
+# ---------------------------------------------------------------------------------------------- solving
+
+# The generator counts a difference under half a percentage point as no effect (its answers are "no"
+# to both "more" and "less" then), so comparisons with 0 (and 1/2 for "more likely than") keep that margin.
+MARGIN = Fraction(1, 200)
+
+
+def _margin(threshold: tuple[str, Fraction]) -> tuple[str, Fraction]:
+    op, bound = threshold
+    return (op, bound + MARGIN) if op in {">", ">="} else (op, bound - MARGIN)
+
+
+@dataclass
+class Formal:
+    """One reading's SCM source and its answer."""
+
+    source: str
+    query: str
+    status: Status
+    answer: Any
+    certificate: dict[str, Any]
+    cost: int
+    lexical: int = 0
+
+
+def formalize(sentences: list[str], question: str, graph: nx.DiGraph | None = None,
+              names: dict[str, str] | None = None) -> Formal:
+    """The SCM program of one CLadder question (the reading that states its terms most directly).
+
+    `graph` is given when the text has no graph sentences (the generator's files); `names` then maps the
+    question's variable names to its roles.
+    """
+    reading = read_text(sentences, graph)
+    ask = read_question(question)
+    if reading.graph.number_of_nodes() == 0:
+        raise UnreadableText("the text states no causal graph")
+    taken: set[str] = set()
+    idents = {n: _ident(n, taken) for n in sorted(reading.graph.nodes)}
+    g = reading.graph = nx.relabel_nodes(reading.graph, idents)
+    nodes = sorted(g.nodes)
+    labels = {ident: label for label, ident in idents.items()}
+    for name, role in (names or {}).items():  # the question's names of the generator files' roles
+        if role in labels:
+            labels[role] += " " + name
+
+    def node(name: str, exclude: set[str] | None = None) -> str:
+        key = _key(names.get(name, name) if names else name)
+        if key in idents:
+            return idents[key]
+        if names and name in names:
+            return names[name]
+        scores = sorted(((len(words(name) & words(label)), ident) for label, ident in idents.items()), reverse=True)
+        if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+            return scores[0][1]
+        rest = sorted(set(g.nodes) - (exclude or set()))
+        if exclude is not None and len(rest) == 1:
+            return rest[0]  # the one variable no other phrase of the question names
+        raise UnreadableText(f"the question names {name!r}, which is no variable of the graph")
+
+    if ask.quantity in {"affects", "backdoor"}:
+        try:
+            x = node(ask.refs["X"][1])
+        except UnreadableText:
+            x = ""
+        placed = {x} if x else set()
+        if "where" in ask.extra:
+            with contextlib.suppress(UnreadableText):
+                placed.add(node(ask.extra["where"]))
+        y = node(ask.refs["Y"][1], placed if len(placed) == 2 else None)
+        x = x or node(ask.refs["X"][1], {y, *placed} if len(placed) == 1 else None)
+        if ask.quantity == "affects":
+            query = Query("affects", names=[x, y], negated=ask.negated)
+        else:
+            first, second = ask.extra["order"]
+            if set(reading.methods) != {"1", "2"}:
+                raise UnreadableText("the question compares Method 1 and Method 2; the text does not state both")
+            sets = [[node(n) for n in reading.methods[first]], [node(n) for n in reading.methods[second]]]
+            query = Query("backdoor", names=[x, y], sets=sets)
+        return _solve(reading, {}, query, g)
+    used = sorted({c for s in reading.statements for c, _ in [*s.target, *s.given]})
+    pinned: dict[str, Any] = {}
+    for role, (kind, text) in ask.refs.items():
+        if kind == "phrase":
+            pinned[role] = _phrase_ref(reading, text, role)
+        elif kind == "name":
+            pinned[role] = node(text)
+        else:
+            pinned[role] = [node(t) for t in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)]
+    together = [{c for c, _ in [*s.target, *s.given]} for s in reading.statements]
+    together.append({c for c in used if c in reading.nouns})
+    results: list[Formal] = []
+    undecided: list[Formal] = []
+    for assignment in _assignments(used, nodes, together):
+        query = _query(ask, pinned, assignment)
+        if query is None:
+            continue
+        try:
+            formal = _solve(reading, assignment, query, g)
+        except Unidentified:
+            continue
+        formal.lexical = _lexical(reading, assignment, labels)
+        if formal.status == Status.SOLVED:
+            results.append(formal)
+        elif "terms" in formal.certificate:  # read, but only bounds follow: the honest answer is unknown
+            undecided.append(formal)
+    if not results and undecided:
+        return min(undecided, key=lambda r: (r.cost, -r.lexical))
+    if not results:
+        raise UnreadableText("no reading of the statements identifies the question's quantity")
+    best = min((r.cost, -r.lexical) for r in results)
+    top = [r for r in results if (r.cost, -r.lexical) == best]
+    answers = {r.answer for r in top}
+    if len(answers) > 1:
+        raise UnreadableText(f"the statements read in {len(top)} ways that answer differently")
+    return top[0]
+
+
+def _assignments(clusters: list[int], nodes: list[str], together: list[set[int]]):
+    """Maps cluster -> node under which no statement mentions one node twice."""
+    conflicts = {c: set() for c in clusters}
+    for group in together:
+        for a in group:
+            conflicts[a] |= group - {a}
+    order = sorted(clusters, key=lambda c: -len(conflicts[c]))
+
+    def extend(i: int, current: dict[int, str]):
+        if i == len(order):
+            yield dict(current)
+            return
+        c = order[i]
+        for n in nodes:
+            if any(current.get(o) == n for o in conflicts[c]):
+                continue
+            current[c] = n
+            yield from extend(i + 1, current)
+            del current[c]
+
+    yield from extend(0, {})
+
+
+def _query(ask: Ask, pinned: dict[str, Any], assignment: dict[int, str]) -> Query | None:
+    if ask.threshold is not None:
+        ask = Ask(ask.quantity, ask.refs, ask.threshold, ask.negated, ask.extra)
+
+    def resolve(role: str) -> tuple[str, int]:
+        ref = pinned[role]
+        if isinstance(ref, tuple):
+            return assignment[ref[0]], ref[1]
+        return ref, 1
+
+    y, yv = resolve("Y")
+    if ask.quantity == "p":
+        if yv != 1:
+            return None
+        return Query("estimand", quantity="p", names=[y], threshold=_margin(ask.threshold))  # type: ignore[arg-type]
+    x, xv = resolve("X")
+    if x == y:
+        return None
+    if ask.quantity in {"assoc", "ate"}:
+        if yv != 1 or xv != 1:
+            return None
+        return Query("estimand", quantity=ask.quantity, names=[x, y],
+                     threshold=_margin(ask.threshold))  # type: ignore[arg-type]
+    if ask.quantity == "ett":
+        # "For X=t, would Y be more likely had X been 1-t": E[Y_{1-t} - Y_t | X=t] = -(1-2t)... sign flip
+        op, bound = ask.threshold  # type: ignore[misc]
+        if xv == 1:  # E[Y_0 - Y_1 | X=1] > 0  <=>  ett < 0
+            op = "<" if op == ">" else ">"
+        return Query("estimand", quantity="ett", names=[x, y], bits={x: xv}, threshold=_margin((op, bound)))
+    if ask.quantity in {"nde", "nie"}:
+        return Query("estimand", quantity=ask.quantity, names=[x, y], via=pinned["M"],
+                     threshold=_margin(ask.threshold))  # type: ignore[arg-type]
+    if ask.quantity == "exp_away":
+        c, cv = resolve("C")
+        if len({x, y, c}) < 3 or yv != 1:
+            return None
+        op, bound = ask.threshold  # type: ignore[misc]
+        if xv == 0:
+            op = "<" if op == ">" else ">"
+        return Query("estimand", quantity="exp_away", names=[x, y], bits={c: cv}, threshold=_margin((op, bound)))
+    return None
+
+
+def _solve(reading: Reading, assignment: dict[int, str], query: Query, g: nx.DiGraph) -> Formal:
+    store = Store(g)
+    for s in reading.statements:
+        target = {assignment[c]: v for c, v in s.target if c in assignment}
+        given = {assignment[c]: v for c, v in s.given if c in assignment}
+        if len(target) != len(s.target) or len(given) != len(s.given):
+            continue
+        store.state(target, given, s.p)
+    status, answer, certificate = answer_graph_query(g, query, store)
+    source = _source(g, store)
+    return Formal(source, query.describe(), status, answer, certificate, int(certificate.get("derivations", 0)))
+
+
+def _source(g: nx.DiGraph, store: Store) -> str:
+    lines = ["graph " + ", ".join(f"{a} -> {b}" for a, b in sorted(g.edges))]
+    for (target, given), p in store.facts.items():
+        t = ", ".join(f"{n} = {v}" for n, v in sorted(target))
+        gv = ", ".join(f"{n} = {v}" for n, v in sorted(given))
+        lines.append(f"known p({t}{' | ' + gv if gv else ''}) = {p}")
+    return "\n".join(lines) + "\n"
+
+
+def problem_fields(text: str | None, given_info: str | None, question: str, graph_id: str | None = None,
+                   names: dict[str, str] | None = None) -> dict[str, Any]:
+    """{model, query} of a CLadder row: v1.5's `prompt`, or the generator's given_info + question + graph."""
+    if text is not None:
+        body = PREAMBLE.sub("", text.strip())
+        sentences = _sentences(body)
+        if not sentences or not sentences[-1].endswith("?"):
+            raise UnreadableText("the prompt does not end with a question")
+        question = sentences[-1]
+        sentences = sentences[:-1]
+        graph = None
+    else:
+        sentences = _sentences(given_info or "")
+        if graph_id not in GRAPHS:
+            raise UnreadableText(f"unknown graph_id {graph_id!r}")
+        graph = nx.DiGraph([tuple(e.split("->")) for e in GRAPHS[graph_id].split(",")])
+    formal = formalize(sentences, question, graph, names)
+    return {"model": formal.source, "query": "query " + formal.query}
