@@ -7,7 +7,8 @@ completions Lark parses (constrained: all samples, and how many ended by themsel
 per token (median, p99, microseconds; one matcher, one fill per generated token, replayed from the
 constrained samples), matcher errors, and constrained tokens/s over unconstrained tokens/s in the same run.
 
-    .venv/bin/python benchmarks/constrained_decoding.py [--vocab 131072] [--samples 20] [--max-tokens 200] [--json]
+    .venv/bin/python benchmarks/constrained_decoding.py [--vocab 131072] [--samples 20] [--max-tokens 200]
+        [--grammar prolog] [--json]
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=20, help="samples per grammar (2 prompts x samples/2)")
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--end-bias", type=float, default=10.0)
+    parser.add_argument("--grammar", action="append", help="only this grammar (repeatable; default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     import torch
@@ -89,7 +91,8 @@ def main() -> int:
     prompts = [Prompt("Formalize the problem.\n", id="a"), Prompt("program:", id="b")]
     n = max(1, args.samples // 2)
     client.generate(prompts, n=1, max_tokens=4, seed=0)  # warm-up
-    for name in sorted(p.stem for p in (ROOT / "grammars").glob("*.lark")):
+    names = sorted(p.stem for p in (ROOT / "grammars").glob("*.lark"))
+    for name in [n for n in names if not args.grammar or n in args.grammar]:
         text = grammar_text(name)
         lark_parser = lark.Lark(text, start="start", parser="earley")
 

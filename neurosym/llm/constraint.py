@@ -96,9 +96,17 @@ class CompiledGrammar:
         return self._prototype.deep_copy()
 
 
+# llguidance's default of 50,000 Earley items per mask is too few for Prolog with a 131k-token vocabulary:
+# where a term may start, nearly every token is allowed and each punctuation token ("([", "'),") pushes
+# rows through the ten precedence levels; after the grammar was reshaped (grammars/prolog.lark, issue 17)
+# such masks still take 60k-125k items (docs/llm.md). A ceiling of 400,000 keeps a runaway grammar bounded.
+STEP_MAX_ITEMS = 400_000
+
+
 def default_limits() -> llguidance.LLParserLimits:
-    """Parser limits: llguidance's defaults with verbose errors, so an error names what went wrong."""
-    return _llguidance().LLParserLimits(verbose_errors=True)
+    """Parser limits: llguidance's defaults, a higher item ceiling per mask, verbose errors (so an error
+    names what went wrong)."""
+    return _llguidance().LLParserLimits(step_max_items=STEP_MAX_ITEMS, verbose_errors=True)
 
 
 def compile_grammar(grammar: str, tokenizer: llguidance.LLTokenizer | None = None,
