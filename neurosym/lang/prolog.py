@@ -29,6 +29,9 @@ OPTION_TYPES: dict[str, type] = {"proof": bool, "max_solutions": int, "inference
 TERMINAL_SPELLING = {
     "NAME": "an atom", "VARIABLE": "a variable", "QUOTED": "a quoted atom", "STRING": "a string",
     "NUMBER": "a number", "BACKQUOTED": "a back-quoted string", "$END": "the end of the program",
+    "CMP_SHARED": "a comparison (= == \\= =< >=)", "CMP_FUNCTOR": "a comparison (=:= =\\= \\== =.. @<)",
+    "CMP_ONLY": "a comparison (#= #< =@= ...)", "ADD_SYMBOL": "an operator (/\\ \\/ ..)",
+    "MUL_SYMBOL": "'*' or '/'", "SHIFT": "'<<' or '>>'",
 }
 
 
