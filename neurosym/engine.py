@@ -261,6 +261,9 @@ class Engine:
 
     def _formalize_batch(self, batch: list[_Pending]) -> None:
         """Hand each model its problems in one call; every problem's Result comes from the vote."""
+        from neurosym.formalize.base import Formalizer
+        from neurosym.formalize.cnl_formalizer import SPEC as CNL_SPEC
+        from neurosym.formalize.cnl_formalizer import CnlFormalizer
         from neurosym.formalize.llm import LLMFormalizer
         from neurosym.llm import LLMError, load_model
         from neurosym.vote import decide
@@ -274,9 +277,13 @@ class Engine:
         for (spec, samples, refine), group in groups.items():
             started = time.perf_counter()
             try:
-                if spec not in self._clients:
-                    self._clients[spec] = load_model(spec)
-                formalizer = LLMFormalizer(self._clients[spec], samples=samples, refine=refine)
+                formalizer: Formalizer
+                if spec == CNL_SPEC:
+                    formalizer = CnlFormalizer()
+                else:
+                    if spec not in self._clients:
+                        self._clients[spec] = load_model(spec)
+                    formalizer = LLMFormalizer(self._clients[spec], samples=samples, refine=refine)
                 candidates = formalizer.formalize([p.problem for p in group], self._solve_programs)
             except (LLMError, ValueError) as exc:
                 info = ErrorInfo(ErrorKind.INPUT, f"the model {spec!r} cannot formalize: {exc}")
@@ -288,7 +295,8 @@ class Engine:
                 language = next((c.program.language for c in found if c.program is not None),
                                 pending.problem.language)
                 same = get_language(language).same_verdict if language else None
-                pending.result = decide(pending.problem.id, language, found, f"llm {spec}", same)
+                label = formalizer.name if spec == CNL_SPEC else f"{formalizer.name} {spec}"
+                pending.result = decide(pending.problem.id, language, found, label, same)
                 pending.result.timings["formalize"] = seconds / len(group)
 
     def _solve_programs(self, pairs: Sequence[tuple[Problem, Program]]) -> list[Result]:

@@ -17,7 +17,7 @@ from neurosym.result import ErrorInfo, ErrorKind
 PROBLEM_KEYS = {"id", "language", "text", "question", "expect", "limits", "backend", "options"}
 # `model` names the model that formalizes `text` when its value is a model spec; otherwise (an SCM problem's
 # structural equations) it is a formal field like any other.
-MODEL_SPEC = re.compile(r"^(?:transformers|vllm|openai|replay):\S")
+MODEL_SPEC = re.compile(r"^(?:(?:transformers|vllm|openai|replay):\S|cnl$)")
 
 
 @dataclass(frozen=True)

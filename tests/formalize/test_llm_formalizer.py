@@ -159,3 +159,14 @@ def test_model_key_is_a_spec_or_an_scm_field() -> None:
     assert asked.model == "replay:runs/gpt4.jsonl" and "model" not in asked.formal
     causal = Problem.from_dict({"language": "scm", "model": "exogenous U : bool = true"}, "q")
     assert causal.model is None and causal.formal["model"] == "exogenous U : bool = true"
+
+
+def test_controlled_english_behind_the_same_seam(engine) -> None:
+    """`--model cnl`: the controlled-English parser as a formalizer gives the direct path's answer, with its
+    one candidate and the vote in the Result."""
+    text = {"id": "wumpus", "text": "Every wumpus is a tumpus. Max is a wumpus.", "question": "Is Max a tumpus?",
+            "expect": "true"}
+    direct, seam = engine.solve_many([Problem.from_dict(text, "a"), Problem.from_dict({**text, "model": "cnl"}, "b")])
+    assert direct.answer == seam.answer == "true" and seam.correct
+    assert direct.candidates is None
+    assert [c["origin"] for c in seam.candidates] == ["cnl"] and seam.certificate["formalizer"] == "cnl"
