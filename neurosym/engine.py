@@ -13,23 +13,74 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from neurosym.backends import available_backends, candidates, first_supporting
+from neurosym.backends import Backend, available_backends, backend_class, candidates, first_supporting
 from neurosym.lang import Program, get_language
 from neurosym.problem import Limits, Problem
 from neurosym.result import ErrorInfo, ErrorKind, NeurosymError, Outcome, Result, Status
 from neurosym.sandbox import TaskFailure, WorkerPool, shared_pool
 
+# The portfolio (docs/hardening.md): when the first backend that takes a program gives up (unknown, out of
+# its share of the time, or crashed), the next one that supports it gets the time left. The first gets
+# FIRST_SHARE of the limit when another can follow, so a translator stuck on an easy but large input
+# (Fast Downward on a long action chain) still leaves pyperplan time to plan it.
+FALLBACK_STATUSES = {Status.UNKNOWN, Status.TIMEOUT}
+FIRST_SHARE = 0.5
+MIN_FALLBACK_SECONDS = 0.5
+
+
+def _portfolio(backend_names: list[str], program: Program) -> list[type[Backend]]:
+    """The installed candidates that support the program, best first (NeurosymError when none does)."""
+    chosen = [first_supporting(backend_names, program)]
+    for name in backend_names[backend_names.index(chosen[0].name) + 1:]:
+        try:
+            cls = backend_class(name)
+        except NeurosymError:
+            continue
+        if cls.available() and cls.unsupported(program) is None:
+            chosen.append(cls)
+    return chosen
+
+
+def _solve_one(backend: type[Backend], program: Program, limits: Limits) -> Outcome:
+    try:
+        outcome = backend().solve(program, limits)
+    except NeurosymError as exc:
+        outcome = Outcome(Status.ERROR, error=exc.info)
+    outcome.backend = backend.name
+    return outcome
+
+
+def _gave_up(outcome: Outcome) -> bool:
+    return outcome.status in FALLBACK_STATUSES or (
+        outcome.error is not None and outcome.error.kind == ErrorKind.SOLVER_CRASH)
+
 
 def run_backend(backend_names: list[str], program: Program, limits: Limits) -> Outcome:
-    """Worker-side entry point: solve one program with the first of `backend_names` that supports it.
+    """Worker-side entry point: solve one program with the first of `backend_names` that supports it,
+    and when it gives up, with the next (the portfolio) inside the same wall clock.
 
-    Errors become error Outcomes; the Outcome names the backend that answered.
+    Errors become error Outcomes; the Outcome names the backend that answered, and when more than one
+    was tried its certificate's `portfolio` lists each with its status and seconds.
     """
     started = time.perf_counter()
+    deadline = time.monotonic() + limits.seconds
+    trail: list[dict[str, Any]] = []
     try:
-        backend = first_supporting(backend_names, program)
-        outcome = backend().solve(program, limits)
-        outcome.backend = backend.name
+        backends = _portfolio(backend_names, program)
+        for index, backend in enumerate(backends):
+            remaining = deadline - time.monotonic()
+            if index and remaining < MIN_FALLBACK_SECONDS:
+                break
+            last = index == len(backends) - 1
+            share = remaining if last else max(MIN_FALLBACK_SECONDS, remaining * FIRST_SHARE)
+            tried = time.perf_counter()
+            outcome = _solve_one(backend, program, replace(limits, seconds=min(share, limits.seconds)))
+            trail.append({"backend": backend.name, "status": str(outcome.status),
+                          "seconds": round(time.perf_counter() - tried, 3)})
+            if not _gave_up(outcome):
+                break
+        if len(trail) > 1:
+            outcome.certificate = {**(outcome.certificate or {}), "portfolio": trail}
     except NeurosymError as exc:
         outcome = Outcome(Status.ERROR, error=exc.info)
     except RecursionError:
