@@ -92,6 +92,38 @@ def run_backend(backend_names: list[str], program: Program, limits: Limits) -> O
     return outcome
 
 
+@dataclass
+class FormalizedOutcome(Outcome):
+    """An Outcome of a problem formalized in the worker: it brings back the language and the program."""
+
+    language: str | None = None
+    program: Program | None = None
+
+
+def run_text(problem: Problem, requested: str | None, check_only: bool, limits: Limits) -> Outcome:
+    """Worker-side entry point for a natural-language problem: formalize it here, under the problem's wall
+    clock and memory cap (10 MB of text cannot stall the caller), then solve it with the time left."""
+    started = time.perf_counter()
+    deadline = time.monotonic() + limits.seconds
+    try:
+        program = formalize(problem)
+        formalize_seconds = time.perf_counter() - started
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            outcome: Outcome = Outcome(Status.TIMEOUT, certificate={"reason": "formalizing used the whole limit"})
+        else:
+            rest = replace(limits, seconds=remaining)
+            outcome = run_check(program, rest) if check_only else run_backend(
+                candidates(program.language, requested), program, rest)
+    except NeurosymError as exc:
+        return FormalizedOutcome(Status.ERROR, error=exc.info, timings={"solve": time.perf_counter() - started})
+    except RecursionError:
+        return FormalizedOutcome(Status.ERROR, error=ErrorInfo(ErrorKind.INPUT, "text nested too deeply to process"))
+    timings = {**outcome.timings, "formalize": formalize_seconds}
+    return FormalizedOutcome(outcome.status, outcome.answer, outcome.certificate, outcome.error, timings,
+                             outcome.backend, language=program.language, program=program)
+
+
 def run_check(program: Program, limits: Limits) -> Outcome:
     """Worker-side entry point for `neurosym check`: parse and type-check only."""
     started = time.perf_counter()
@@ -168,6 +200,8 @@ class Engine:
         if problem.load_error is not None:
             pending.result = Result.failed(problem.id, problem.language, problem.load_error)
             return pending
+        if problem.text is not None and not problem.formal and not problem.language:
+            return self._start_text(problem, pending)
         started = time.perf_counter()
         try:
             program = formalize(problem)
@@ -198,6 +232,22 @@ class Engine:
             future = self.pool.submit(task, args, limits.seconds, limits.memory_mb)
             pending.futures.append((names, future, time.monotonic()))
         pending.timings["formalize"] = formalize_seconds
+        return pending
+
+    def _start_text(self, problem: Problem, pending: _Pending) -> _Pending:
+        """Natural language is formalized in the worker, under the problem's limits (run_text)."""
+        try:
+            limits = self._limits(problem)
+            size = len(str(problem.text).encode("utf-8"))
+            if size > limits.max_input_bytes:
+                raise NeurosymError(ErrorKind.INPUT, f"the text is {size} bytes, over the cap of "
+                                                     f"{limits.max_input_bytes} bytes")
+        except NeurosymError as exc:
+            pending.result = Result.failed(problem.id, None, exc.info)
+            return pending
+        args = (problem, problem.backend or self.backend, self.check_only, limits)
+        future = self.pool.submit(run_text, args, limits.seconds, limits.memory_mb)
+        pending.futures = [([], future, time.monotonic())]
         return pending
 
     def _finish(self, pending: _Pending) -> Result:
@@ -237,6 +287,9 @@ class Engine:
             return Result(problem.id, pending.language, value.status, backend=only, error=value.error,
                            seconds=value.seconds, timings=timings, program=program_text)
         timings.update(value.timings)
+        if isinstance(value, FormalizedOutcome):  # formalized in the worker: it knows the language
+            pending.language = value.language
+            program_text = None if value.program is None else _program_text(value.program)
         return Result(problem.id, pending.language, value.status, answer=value.answer, backend=value.backend or only,
                       certificate=value.certificate, error=value.error, seconds=value.timings.get("solve", 0.0),
                       timings=timings, program=program_text)
