@@ -210,3 +210,18 @@ def test_folder_symlink_leading_out_is_refused(tmp_path: Path) -> None:
     os.symlink(tmp_path / "outside.fol", folder / "x.fol")
     [problem] = load_paths([folder])
     assert problem.load_error is not None and problem.load_error.kind == ErrorKind.REFUSED
+
+
+def test_bare_pddl_problem_finds_its_domain_and_a_domain_alone_is_not_a_problem(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1] / "examples" / "pddl"
+    write(tmp_path, "blocksworld-domain.pddl", (root / "blocksworld-domain.pddl").read_text(encoding="utf-8"))
+    problem_text = "; expect: valid\n" + (root / "blocksworld-4.pddl").read_text(encoding="utf-8")
+    [problem] = load_problems(write(tmp_path, "four.pddl", problem_text))
+    assert problem.load_error is None and problem.language == "pddl" and problem.expect == "valid"
+    assert "(define (domain" in problem.formal["domain"] and problem.formal["problem"] == problem_text
+    [domain] = load_problems(tmp_path / "blocksworld-domain.pddl")
+    assert domain.load_error is not None and "defines a domain" in domain.load_error.message
+    lonely = tmp_path / "lonely"
+    lonely.mkdir()
+    [alone] = load_problems(write(lonely, "p.pddl", problem_text))
+    assert alone.load_error is not None and "no domain file" in alone.load_error.message
