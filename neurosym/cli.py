@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import yaml
 from neurosym.bench import SAMPLE_KEYS, SUMMARY_KEYS, summarize
 from neurosym.datasets import get_loader
 from neurosym.engine import Engine
-from neurosym.loading import load_paths
+from neurosym.loading import MAX_DOCUMENT_BYTES, load_paths, load_text
 from neurosym.problem import Problem
 from neurosym.result import NeurosymError, Result, Status
 
@@ -27,9 +28,30 @@ COLUMN_WIDTHS = (28, 8, 13, 7, 60, 10, 3, 8)  # fixed, so rows line up while the
 PROGRESS_THRESHOLD = 20
 
 
+def printable(text: str) -> str:
+    r"""Text safe on one terminal line: control and format characters (newlines, ESC, bidi overrides)
+    shown escaped, so an id or message cannot draw fake rows or recolour the table.
+
+    >>> printable("a\nb\x1b[2Jc")
+    'a\\nb\\x1b[2Jc'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char.isprintable() or char == " ":
+            out.append(char)
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}:
+            out.append(repr(char)[1:-1] if char in "\n\t\r" else f"\\x{ord(char):02x}" if ord(char) < 256
+                       else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _cell(value: object, width: int = 40) -> str:
     text = "-" if value is None else (json.dumps(value) if isinstance(value, dict | list) else str(value))
-    text = text.replace("\n", " ")
+    text = printable(text.replace("\n", " "))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -116,11 +138,67 @@ def _draw_results(results: Sequence[Result], folder: str) -> None:
             try:
                 print(f"drew {render(source, target / name)}", file=sys.stderr)
             except NeurosymError as exc:
-                print(f"neurosym: cannot draw {result.id}: {exc.info}", file=sys.stderr)
+                print(printable(f"neurosym: cannot draw {result.id}: {exc.info}"), file=sys.stderr)
+
+
+class UsageError(Exception):
+    """Bad usage found after argument parsing (a missing path, an empty folder): exit code 2."""
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Problem], list[str]]:
+    """The problems of every PATH (`-` is standard input, read as JSON, JSON lines or YAML, its file
+    references resolved from the current folder) and the paths that do not exist."""
+    problems: list[Problem] = []
+    missing = []
+    references = not args.no_file_references
+    for path in args.paths:
+        if path == "-":
+            raw = sys.stdin.read(MAX_DOCUMENT_BYTES + 1)
+            if len(raw) > MAX_DOCUMENT_BYTES:
+                raise UsageError(f"standard input is over the cap of {MAX_DOCUMENT_BYTES} bytes")
+            problems.extend(load_text(raw, Path.cwd() / "stdin", references, suffix=_stdin_suffix(raw)))
+            continue
+        target = Path(path)
+        if not target.exists() and not target.is_symlink():
+            missing.append(path)
+        elif target.is_dir() and not any(not p.name.startswith(".") for p in target.iterdir()):
+            raise UsageError(f"the folder {path} holds no problem files")
+        problems.extend(load_paths([target], references))
+    if not problems:
+        raise UsageError(f"no problems found in {', '.join(args.paths)}")
+    return problems, missing
+
+
+def _stdin_suffix(raw: str) -> str:
+    lines = [line for line in raw.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+        return ".jsonl"
+    return ".json" if raw.lstrip().startswith(("{", "[")) else ".yaml"
+
+
+def _check_draw_folder(folder: str) -> None:
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--draw {folder}: exists and is not a folder")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--draw {folder}: cannot create the folder ({exc.strerror})") from None
+
+
+def _exit_code(results: Sequence[Result], missing: list[str]) -> int:
+    for path in missing:
+        print(printable(f"neurosym: no such file or folder: {path}"), file=sys.stderr)
+    if missing:
+        return 2
+    return 0 if _all_good(results) else 1
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    problems = _with_options(list(load_paths(args.paths)), args)
+    if args.draw:
+        _check_draw_folder(args.draw)
+    loaded, missing = _load(args)
+    problems = _with_options(loaded, args)
     if args.draw:
         for problem in problems:
             problem.options.setdefault("draw", True)
@@ -132,21 +210,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
     for result in results:
         verdicts = (result.certificate or {}).get("cross_check")
         if verdicts and not verdicts["agree"]:
-            print(f"warning: {result.id}: backends disagree: {verdicts['verdicts']}", file=sys.stderr)
-    return 0 if _all_good(results) else 1
+            print(printable(f"warning: {result.id}: backends disagree: {verdicts['verdicts']}"), file=sys.stderr)
+    return _exit_code(results, missing)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problems = _with_options(list(load_paths(args.paths)), args)
+    loaded, missing = _load(args)
+    problems = _with_options(loaded, args)
     results = _engine(args, check_only=True).solve_many(problems)
     for result in results:
         if args.json:
             print(result.to_json())
         elif result.status == Status.SOLVED:
             summary = ", ".join(f"{k}={v}" for k, v in (result.certificate or {}).items())
-            print(f"{result.id}: ok ({result.language}{'; ' + summary if summary else ''})")
+            print(printable(f"{result.id}: ok ({result.language}{'; ' + summary if summary else ''})"))
         else:
-            print(f"{result.id}: {result.error or result.status}")
+            print(printable(f"{result.id}: {result.error or result.status}"))
+    if missing:
+        return _exit_code(results, missing)
     return 0 if all(r.status == Status.SOLVED for r in results) else 1
 
 
@@ -179,10 +260,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neurosym", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"neurosym {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(sub: argparse.ArgumentParser, backend: bool = True) -> None:
         sub.add_argument("--json", action="store_true", help="one JSON object a line")
+        sub.add_argument("--no-file-references", action="store_true",
+                         help="never read a file a problem's field names (refuse the problem instead)")
         sub.add_argument("--timeout", type=float, default=None, help="seconds per problem (overrides files)")
         sub.add_argument("--workers", type=int, default=None, help="sandboxed worker processes (default: CPUs)")
         sub.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
@@ -200,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="rounds in which a program that does not parse goes back with its error")
 
     solve = commands.add_parser("solve", help="solve problem files")
-    solve.add_argument("paths", nargs="+", metavar="PATH")
+    solve.add_argument("paths", nargs="+", metavar="PATH", help="problem file or folder; - reads standard input")
     solve.add_argument("--draw", metavar="DIR", default=None, help="draw each causal model's graph as SVG into DIR")
     common(solve)
     solve.set_defaults(run=cmd_solve)
@@ -240,11 +324,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     try:
         return args.run(args)
+    except UsageError as exc:
+        print(printable(f"neurosym: {exc}"), file=sys.stderr)
+        return 2
     except NeurosymError as exc:
-        print(f"neurosym: {exc.info}", file=sys.stderr)
+        print(printable(f"neurosym: {exc.info}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("neurosym")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from neurosym.backends import available_backends, candidates, first_supporting
+from neurosym.backends import Backend, available_backends, backend_class, candidates, first_supporting
 from neurosym.lang import Program, get_language
 from neurosym.problem import Limits, Problem
 from neurosym.result import ErrorInfo, ErrorKind, NeurosymError, Outcome, Result, Status
@@ -25,17 +25,68 @@ from neurosym.sandbox import TaskFailure, WorkerPool, shared_pool
 # pay for imports and grammar tables against its own time limit.
 WORKER_INITIALIZER = "neurosym.engine:warm_worker"
 
+# The portfolio (docs/hardening.md): when the first backend that takes a program gives up (unknown, out of
+# its share of the time, or crashed), the next one that supports it gets the time left. The first gets
+# FIRST_SHARE of the limit when another can follow, so a translator stuck on an easy but large input
+# (Fast Downward on a long action chain) still leaves pyperplan time to plan it.
+FALLBACK_STATUSES = {Status.UNKNOWN, Status.TIMEOUT}
+FIRST_SHARE = 0.5
+MIN_FALLBACK_SECONDS = 0.5
+
+
+def _portfolio(backend_names: list[str], program: Program) -> list[type[Backend]]:
+    """The installed candidates that support the program, best first (NeurosymError when none does)."""
+    chosen = [first_supporting(backend_names, program)]
+    for name in backend_names[backend_names.index(chosen[0].name) + 1:]:
+        try:
+            cls = backend_class(name)
+        except NeurosymError:
+            continue
+        if cls.available() and cls.unsupported(program) is None:
+            chosen.append(cls)
+    return chosen
+
+
+def _solve_one(backend: type[Backend], program: Program, limits: Limits) -> Outcome:
+    try:
+        outcome = backend().solve(program, limits)
+    except NeurosymError as exc:
+        outcome = Outcome(Status.ERROR, error=exc.info)
+    outcome.backend = backend.name
+    return outcome
+
+
+def _gave_up(outcome: Outcome) -> bool:
+    return outcome.status in FALLBACK_STATUSES or (
+        outcome.error is not None and outcome.error.kind == ErrorKind.SOLVER_CRASH)
+
 
 def run_backend(backend_names: list[str], program: Program, limits: Limits) -> Outcome:
-    """Worker-side entry point: solve one program with the first of `backend_names` that supports it.
+    """Worker-side entry point: solve one program with the first of `backend_names` that supports it,
+    and when it gives up, with the next (the portfolio) inside the same wall clock.
 
-    Errors become error Outcomes; the Outcome names the backend that answered.
+    Errors become error Outcomes; the Outcome names the backend that answered, and when more than one
+    was tried its certificate's `portfolio` lists each with its status and seconds.
     """
     started = time.perf_counter()
+    deadline = time.monotonic() + limits.seconds
+    trail: list[dict[str, Any]] = []
     try:
-        backend = first_supporting(backend_names, program)
-        outcome = backend().solve(program, limits)
-        outcome.backend = backend.name
+        backends = _portfolio(backend_names, program)
+        for index, backend in enumerate(backends):
+            remaining = deadline - time.monotonic()
+            if index and remaining < MIN_FALLBACK_SECONDS:
+                break
+            last = index == len(backends) - 1
+            share = remaining if last else max(MIN_FALLBACK_SECONDS, remaining * FIRST_SHARE)
+            tried = time.perf_counter()
+            outcome = _solve_one(backend, program, replace(limits, seconds=min(share, limits.seconds)))
+            trail.append({"backend": backend.name, "status": str(outcome.status),
+                          "seconds": round(time.perf_counter() - tried, 3)})
+            if not _gave_up(outcome):
+                break
+        if len(trail) > 1:
+            outcome.certificate = {**(outcome.certificate or {}), "portfolio": trail}
     except NeurosymError as exc:
         outcome = Outcome(Status.ERROR, error=exc.info)
     except RecursionError:
@@ -45,6 +96,38 @@ def run_backend(backend_names: list[str], program: Program, limits: Limits) -> O
                                                                           f"{limits.memory_mb} MB was exceeded"))
     outcome.timings.setdefault("solve", time.perf_counter() - started)
     return outcome
+
+
+@dataclass
+class FormalizedOutcome(Outcome):
+    """An Outcome of a problem formalized in the worker: it brings back the language and the program."""
+
+    language: str | None = None
+    program: Program | None = None
+
+
+def run_text(problem: Problem, requested: str | None, check_only: bool, limits: Limits) -> Outcome:
+    """Worker-side entry point for a natural-language problem: formalize it here, under the problem's wall
+    clock and memory cap (10 MB of text cannot stall the caller), then solve it with the time left."""
+    started = time.perf_counter()
+    deadline = time.monotonic() + limits.seconds
+    try:
+        program = formalize(problem)
+        formalize_seconds = time.perf_counter() - started
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            outcome: Outcome = Outcome(Status.TIMEOUT, certificate={"reason": "formalizing used the whole limit"})
+        else:
+            rest = replace(limits, seconds=remaining)
+            outcome = run_check(program, rest) if check_only else run_backend(
+                candidates(program.language, requested), program, rest)
+    except NeurosymError as exc:
+        return FormalizedOutcome(Status.ERROR, error=exc.info, timings={"solve": time.perf_counter() - started})
+    except RecursionError:
+        return FormalizedOutcome(Status.ERROR, error=ErrorInfo(ErrorKind.INPUT, "text nested too deeply to process"))
+    timings = {**outcome.timings, "formalize": formalize_seconds}
+    return FormalizedOutcome(outcome.status, outcome.answer, outcome.certificate, outcome.error, timings,
+                             outcome.backend, language=program.language, program=program)
 
 
 def run_check(program: Program, limits: Limits) -> Outcome:
@@ -142,6 +225,8 @@ class Engine:
         if problem.load_error is not None:
             pending.result = Result.failed(problem.id, problem.language, problem.load_error)
             return pending
+        if program is None and problem.text is not None and not problem.formal and not problem.language:
+            return self._start_text(problem, pending)
         started = time.perf_counter()
         try:
             program = program or formalize(problem)
@@ -172,6 +257,22 @@ class Engine:
             future = self.pool.submit(task, args, limits.seconds, limits.memory_mb)
             pending.futures.append((names, future, time.monotonic()))
         pending.timings["formalize"] = formalize_seconds
+        return pending
+
+    def _start_text(self, problem: Problem, pending: _Pending) -> _Pending:
+        """Natural language is formalized in the worker, under the problem's limits (run_text)."""
+        try:
+            limits = self._limits(problem)
+            size = len(str(problem.text).encode("utf-8"))
+            if size > limits.max_input_bytes:
+                raise NeurosymError(ErrorKind.INPUT, f"the text is {size} bytes, over the cap of "
+                                                     f"{limits.max_input_bytes} bytes")
+        except NeurosymError as exc:
+            pending.result = Result.failed(problem.id, None, exc.info)
+            return pending
+        args = (problem, problem.backend or self.backend, self.check_only, limits)
+        future = self.pool.submit(run_text, args, limits.seconds, limits.memory_mb)
+        pending.futures = [([], future, time.monotonic())]
         return pending
 
     def _finish(self, pending: _Pending) -> Result:
@@ -211,6 +312,9 @@ class Engine:
             return Result(problem.id, pending.language, value.status, backend=only, error=value.error,
                            seconds=value.seconds, timings=timings, program=program_text)
         timings.update(value.timings)
+        if isinstance(value, FormalizedOutcome):  # formalized in the worker: it knows the language
+            pending.language = value.language
+            program_text = None if value.program is None else _program_text(value.program)
         return Result(problem.id, pending.language, value.status, answer=value.answer, backend=value.backend or only,
                       certificate=value.certificate, error=value.error, seconds=value.timings.get("solve", 0.0),
                       timings=timings, program=program_text)

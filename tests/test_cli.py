@@ -40,7 +40,8 @@ def test_missing_file_and_bad_yaml_are_results_not_tracebacks(tmp_path: Path) ->
     bad = tmp_path / "bad.yaml"
     bad.write_text("premises: [\n", encoding="utf-8")
     run = neurosym("solve", "--json", str(tmp_path / "missing.yaml"), str(bad), "examples/fol-socrates.fol")
-    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "Traceback" not in run.stderr  # a missing path is bad usage
+    assert "no such file or folder" in run.stderr
     rows = [json.loads(line) for line in run.stdout.splitlines()]
     assert [r["status"] for r in rows] == ["error", "error", "solved"]
     assert "no such file" in rows[0]["error"]["message"] and rows[1]["error"]["line"] is not None
@@ -79,3 +80,46 @@ def test_option_applies_to_every_problem(tmp_path: Path) -> None:
     assert (open_world["language"], open_world["answer"]) == ("fol", "true")
     assert (closed_world["language"], closed_world["backend"], closed_world["answer"]) == ("prolog", "swipl", "true")
     assert neurosym("solve", "--option", "no-equals-sign", str(path)).returncode == 2
+
+
+def test_version() -> None:
+    run = neurosym("--version")
+    assert run.returncode == 0 and run.stdout.startswith("neurosym ")
+
+
+def test_dash_reads_standard_input(tmp_path: Path) -> None:
+    text = "id: piped\nlanguage: fol\npremises: [P(a)]\nconclusion: P(a)\nexpect: true\n"
+    run = subprocess.run([sys.executable, "-m", "neurosym.cli", "solve", "--json", "-"], input=text, cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    [row] = [json.loads(line) for line in run.stdout.splitlines()]
+    assert (row["id"], row["answer"], row["correct"]) == ("piped", "true", True)
+
+
+def test_empty_folder_is_bad_usage(tmp_path: Path) -> None:
+    run = neurosym("solve", str(tmp_path))
+    assert run.returncode == 2 and "no problem files" in run.stderr and not run.stdout
+
+
+def test_control_characters_in_an_id_cannot_draw_rows(tmp_path: Path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text('id: "x\\nfake  fol  z3  solved  true\\x1b[2J\\u202e"\nlanguage: fol\npremises: [P(a)]\n'
+                    "conclusion: P(a)\n", encoding="utf-8")
+    run = neurosym("solve", str(path))
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2 and "\x1b" not in run.stdout and "\u202e" not in run.stdout
+    assert lines[1].startswith("x fake")
+
+
+def test_draw_onto_an_existing_file_is_bad_usage(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("mine", encoding="utf-8")
+    run = neurosym("solve", "--draw", str(target), "examples/scm-rock-throwing.scm")
+    assert run.returncode == 2 and "not a folder" in run.stderr and "Traceback" not in run.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_no_file_references_refuses_the_problem() -> None:
+    run = neurosym("solve", "--json", "--no-file-references", "examples/prolog-family.yaml")
+    [row] = [json.loads(line) for line in run.stdout.splitlines()]
+    assert row["status"] == "error" and row["error"]["kind"] == "refused"

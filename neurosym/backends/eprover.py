@@ -7,8 +7,11 @@ finishes; otherwise the answer is `unknown`. E's verdict comes from its SZS stat
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -27,6 +30,10 @@ USED_AXIOM = re.compile(r"file\([^,]*, premise_(\d+)\)")
 PROVED = {"Theorem", "Unsatisfiable"}
 NOT_PROVED = {"CounterSatisfiable", "Satisfiable"}
 RESOURCE_OUT = {"ResourceOut", "Timeout", "GaveUp", "Unknown"}
+# E's strategy schedule without SInE, so saturation still means CounterSatisfiable. Plain `--auto` picks
+# periodic SAT checking on large problems (a flat chain of 5,000 links), which aborts in Debian's build
+# ("picosat: compiled without trace support"); the schedule proves those in under a second.
+E_MODE = ("--satauto-schedule",)
 
 
 class EProverBackend(Backend):
@@ -43,26 +50,30 @@ class EProverBackend(Backend):
 
     def solve(self, program: Program, limits: Limits) -> Outcome:
         started = time.perf_counter()
+        deadline = time.monotonic() + limits.seconds  # one wall clock for parsing and both runs
         parsed = parse_program(program)
-        cpu_seconds = max(1, int(limits.seconds))
+        cpu_seconds = max(1, int(deadline - time.monotonic()))
         with tempfile.TemporaryDirectory(prefix="neurosym-e-") as workdir:
             runs = {}
             for side, negate in (("prove", False), ("refute", True)):
                 path = Path(workdir) / f"{side}.p"
                 path.write_text(problem_to_tptp(parsed, negate_conclusion=negate), encoding="ascii")
                 runs[side] = subprocess.Popen(
-                    ["eprover", "--auto", "--silent", "--proof-object", f"--cpu-limit={cpu_seconds}",
+                    ["eprover", *E_MODE, "--silent", "--proof-object", f"--cpu-limit={cpu_seconds}",
                      str(path)],
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=workdir,
+                    start_new_session=True,  # the schedule forks: kill the group, or its pipes stay open
                     preexec_fn=subprocess_limits(cpu_seconds + 1, limits.memory_mb),
                 )
             outputs = {}
             for side, process in runs.items():
                 try:
-                    out, err = process.communicate(timeout=limits.seconds + 1)
+                    out, err = process.communicate(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(process.pid, signal.SIGKILL)
                     out, err = process.communicate()
+                    out += "\n# SZS status Timeout (killed at the wall-clock limit)\n"
                 outputs[side] = (process.returncode, out, err)
         timings = {"e_prover": time.perf_counter() - started}
         statuses = {side: self._status(out) for side, (_, out, _) in outputs.items()}

@@ -27,6 +27,8 @@ from neurosym.lang.fol import (
     ParsedProblem,
     Quantified,
     Term,
+    balanced,
+    implication_chain,
     parse_program,
 )
 from neurosym.problem import Limits
@@ -68,23 +70,20 @@ class Z3Translator:
         if isinstance(formula, Not):
             return z3.Not(self.formula(formula.body, env), ctx)
         if isinstance(formula, Connective):
+            if formula.op == "implies":  # A1 → (A2 → … → C) is (A1 ∧ A2 ∧ …) → C: flat, however long
+                antecedents, consequent = implication_chain(formula)
+                premise = [self.formula(a, env) for a in antecedents]
+                return z3.Implies(premise[0] if len(premise) == 1 else z3.And(*premise),
+                                  self.formula(consequent, env), ctx)
             parts = [self.formula(p, env) for p in formula.parts]
             if formula.op == "and":
                 return z3.And(*parts)
             if formula.op == "or":
                 return z3.Or(*parts)
-            if formula.op == "implies":
-                return z3.Implies(parts[0], parts[1], ctx)
-            if formula.op == "xor":  # a chain of ⊕ is parity, read left to right
-                result = parts[0]
-                for part in parts[1:]:
-                    result = z3.Xor(result, part, ctx)
-                return result
-            if formula.op == "iff":
-                result = parts[0]
-                for part in parts[1:]:
-                    result = result == part
-                return result
+            if formula.op == "xor":  # a chain of ⊕ is parity; ⊕ is associative, so a balanced tree
+                return balanced(parts, lambda a, b: z3.Xor(a, b, ctx))
+            if formula.op == "iff":  # ↔ is associative too: ((a ↔ b) ↔ c) = (a ↔ (b ↔ c))
+                return balanced(parts, lambda a, b: a == b)
         if isinstance(formula, Quantified):
             bound = [z3.Const(f"{v}!{id(formula)}", self.sort) for v in formula.variables]
             inner = dict(env)

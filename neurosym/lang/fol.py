@@ -8,7 +8,7 @@ where each formula sat (bare `.fol` files keep their own line numbers).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -141,6 +141,29 @@ class _ToTree(lark.Transformer):
 
     def function(self, children: list[Any]) -> Term:
         return Term(str(children[0]), children[1])
+
+
+def implication_chain(formula: Connective) -> tuple[list[Formula], Formula]:
+    """The antecedents and final consequent of a right-nested chain A1 → (A2 → (… → C)), without
+    recursion, so a chain of thousands of links is one flat implication."""
+    antecedents: list[Formula] = []
+    node: Formula = formula
+    while isinstance(node, Connective) and node.op == "implies":
+        antecedents.append(node.parts[0])
+        node = node.parts[1]
+    return antecedents, node
+
+
+def balanced(parts: list[Any], combine: Callable[[Any, Any], Any]) -> Any:
+    """Fold an associative operator as a balanced tree: depth log2(n) instead of n.
+
+    >>> balanced(["a", "b", "c", "d", "e"], lambda x, y: f"({x} {y})")
+    '(((a b) (c d)) e)'
+    """
+    while len(parts) > 1:
+        paired = [combine(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+    return parts[0]
 
 
 # ------------------------------------------------------------------------------------------------ parsing

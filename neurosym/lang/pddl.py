@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, NoReturn
 
 import lark
@@ -653,10 +654,44 @@ def _normalize_step(step: str) -> str:
     return "(" + " ".join(step.strip().strip("()").lower().split()) + ")"
 
 
+DOMAIN_HEADER = re.compile(r"\(\s*define\s*\(\s*domain\b", re.IGNORECASE)
+PROBLEM_DOMAIN = re.compile(r"\(\s*:domain\s+([^\s()]+)\s*\)", re.IGNORECASE)
+EXPECT_COMMENT = re.compile(r"^\s*;+\s*expect\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
 class PddlLanguage(Language):
     """Planning problems: domain + problem, and optionally a plan to validate instead of planning."""
 
     name = "pddl"
+    suffixes = (".pddl",)
+
+    def problem_from_bare_file(self, text: str, path: Path) -> ProblemSpec:
+        """A bare `.pddl` problem file, paired with its domain in the same folder (docs/pddl.md): the
+        first of `domain.pddl`, `<file>-domain.pddl`, `domain-<file>.pddl`, `<name>-domain.pddl`,
+        `<name>.pddl` (name: the problem's `(:domain name)`) that exists, else the only `*domain*.pddl`.
+        `; expect: VALUE` sets the expected answer. A domain file on its own is not a problem.
+        """
+        if DOMAIN_HEADER.search(text):
+            return ProblemSpec.broken(path.stem, f"{path} defines a domain, not a problem: solve a problem "
+                                                 f"file of the same folder instead", str(path))
+        named = PROBLEM_DOMAIN.search(text)
+        name = named.group(1) if named else None
+        folder = path.parent
+        names = ["domain.pddl", f"{path.stem}-domain.pddl", f"domain-{path.stem}.pddl"]
+        if name:
+            names += [f"{name}-domain.pddl", f"{name}.pddl"]
+        found = next((n for n in names if n != path.name and (folder / n).is_file()), None)
+        if found is None:
+            others = sorted(p.name for p in folder.glob("*domain*.pddl") if p.name != path.name)
+            found = others[0] if len(others) == 1 else None
+        if found is None:
+            return ProblemSpec.broken(path.stem, f"{path}: no domain file found beside it (looked for "
+                                                 f"{', '.join(names)} and a single *domain*.pddl)", str(path))
+        expect = EXPECT_COMMENT.search(text)
+        data: dict[str, Any] = {"id": path.stem, "language": "pddl", "domain": found, "problem": text}
+        if expect:
+            data["expect"] = expect.group(1)
+        return ProblemSpec.from_dict(data, path.stem, source=str(path))
 
     def program_from_problem(self, problem: ProblemSpec) -> Program:
         fields = {"domain": require_field(problem, "domain"), "problem": require_field(problem, "problem")}

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 import itertools
 
-from neurosym.lang.fol import Atom, Connective, Const, Equal, Formula, Not, ParsedProblem, Quantified, Term
+from neurosym.lang.fol import (
+    Atom,
+    Connective,
+    Const,
+    Equal,
+    Formula,
+    Not,
+    ParsedProblem,
+    Quantified,
+    Term,
+    balanced,
+    implication_chain,
+)
 
 TPTP_OPERATORS = {"and": "&", "or": "|", "implies": "=>", "iff": "<=>", "xor": "<~>"}
 
@@ -48,13 +60,15 @@ class TptpPrinter:
         if isinstance(formula, Not):
             return f"~ ({self.formula(formula.body, env)})"
         if isinstance(formula, Connective):
+            # Every chain is printed with bracket depth log2(n), never n, so E's recursive parser takes
+            # thousands of links: A1 → (A2 → … → C) as ((A1 & A2 & …) => C); ∧ ∨ ⊕ ↔ are associative
+            # (a chain of ⊕ is parity, of ↔ its complement), so a balanced tree means the same.
             if formula.op == "implies":
-                return f"({self.formula(formula.parts[0], env)} => {self.formula(formula.parts[1], env)})"
-            # n-ary chains are left-associated, as the grammar reads them (⊕ chains are parity)
-            text = self.formula(formula.parts[0], env)
-            for part in formula.parts[1:]:
-                text = f"({text} {TPTP_OPERATORS[formula.op]} {self.formula(part, env)})"
-            return text
+                antecedents, consequent = implication_chain(formula)
+                premise = balanced([self.formula(a, env) for a in antecedents], lambda a, b: f"({a} & {b})")
+                return f"({premise} => {self.formula(consequent, env)})"
+            operator = TPTP_OPERATORS[formula.op]
+            return balanced([self.formula(p, env) for p in formula.parts], lambda a, b: f"({a} {operator} {b})")
         if isinstance(formula, Quantified):
             inner = dict(env)
             names = []

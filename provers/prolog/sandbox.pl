@@ -66,11 +66,93 @@ run(Program, Query, Options, Result) :-
     in_temporary_module(M, true, run_in(M, Program, Query, Options, Result)).
 
 run_in(M, Program, Query, Options, Result) :-
+    install_guards(M),
     load_program(M, Program, Dynamic),
     compile_static(M, Dynamic),
     parse_query(M, Query, Goal, Bindings),
     check_goal(M, Goal),
     run_goal(M, Goal, Bindings, Options, Result).
+
+% ------------------------------------------------------------------------------------ limit guards
+
+%   A limit must stop the program even when the program catches everything: `catch(loop, _, true)`
+%   would swallow the time-limit exception, and a cleanup handler runs with signals held, so an alarm
+%   cannot stop it. Each program module therefore gets its own catch/3 and catch_with_backtrace/3,
+%   which re-throw a limit exception after running nothing, and setup_call_cleanup/3 and call_cleanup/2
+%   whose setup and cleanup run as ordinary (interruptible) goals, the main goal once (docs/prolog.md).
+%   Module-local definitions win over the system ones for every call made in the module, meta-calls
+%   (findall/3, maplist/N, yall lambdas) included; a program may not define these itself.
+
+guarded(catch/3).
+guarded(catch_with_backtrace/3).
+guarded(setup_call_cleanup/3).
+guarded(call_cleanup/2).
+
+install_guards(M) :-
+    nb_setval(ns_program_module, M),
+    forall(guarded(Name/Arity),
+           ( functor(Head, Name, Arity), M:redefine_system_predicate(Head) )),
+    assertz(M:(catch(G, C, R) :- neurosym_sandbox:ns_catch(M:G, C, M:R))),
+    assertz(M:(catch_with_backtrace(G, C, R) :- neurosym_sandbox:ns_catch(M:G, C, M:R))),
+    assertz(M:(setup_call_cleanup(S, G, C) :- neurosym_sandbox:ns_setup_call_cleanup(M:S, M:G, M:C))),
+    assertz(M:(call_cleanup(G, C) :- neurosym_sandbox:ns_setup_call_cleanup(M:true, M:G, M:C))).
+
+:- meta_predicate ns_catch(0, ?, 0), ns_setup_call_cleanup(0, 0, 0).
+
+ns_catch(Goal, Catcher, Recovery) :-
+    catch(Goal, E, recover(E, Catcher, Recovery)).
+
+recover(E, _, _) :- limit_exception(E), !, throw(E).
+recover(E, Catcher, Recovery) :- E = Catcher, !, call(Recovery).
+recover(E, _, _) :- throw(E).
+
+ns_setup_call_cleanup(Setup, Goal, Cleanup) :-
+    once(Setup),
+    catch(Goal, E, true),
+    !,
+    ignore(Cleanup),
+    (   nonvar(E) -> throw(E) ; true ).
+ns_setup_call_cleanup(_, _, Cleanup) :-
+    ignore(Cleanup),
+    fail.
+
+limit_exception(E) :- var(E), !, fail.
+limit_exception(time_limit_exceeded).
+limit_exception(time_limit_exceeded(_)).
+limit_exception(inference_limit_exceeded).
+limit_exception('$aborted').
+limit_exception(ns_time_limit).
+
+%   The guards are checked as the meta-predicates they stand for: what they call must be safe (the
+%   sandbox analyses a predicate generically, so their own bodies, with unbound goals, would not pass).
+:- multifile sandbox:safe_meta/2.
+sandbox:safe_meta(M:Goal, Called) :-
+    nb_current(ns_program_module, M),
+    guarded_meta(Goal, Called).
+
+guarded_meta(catch(G, _, R), [G, R]).
+guarded_meta(catch_with_backtrace(G, _, R), [G, R]).
+guarded_meta(setup_call_cleanup(S, G, C), [S, G, C]).
+guarded_meta(call_cleanup(G, C), [G, C]).
+
+%!  ns_time_limit(+Seconds, :Goal)
+%   Like call_with_time_limit/2, but the alarm re-arms itself every 50 ms after it first fires, so a
+%   program that still catches the exception (through a path the guards miss) is interrupted again.
+:- meta_predicate ns_time_limit(+, 0).
+ns_time_limit(Seconds, Goal) :-
+    flag(ns_time_generation, G0, G0 + 1),
+    Generation is G0 + 1,
+    nb_setval(ns_time_armed, Generation),
+    alarm(Seconds, ns_fire(Generation), Id, [remove(false)]),
+    call_cleanup(Goal, ( nb_setval(ns_time_armed, none), remove_alarm(Id) )).
+
+%   An alarm of an earlier run that is still pending finds another generation armed and does nothing.
+ns_fire(Generation) :-
+    nb_getval(ns_time_armed, Generation),
+    !,
+    alarm(0.05, ns_fire(Generation), _, [remove(true)]),
+    throw(time_limit_exceeded).
+ns_fire(_).
 
 % ------------------------------------------------------------------------------------------- loading
 
@@ -127,6 +209,9 @@ check_head(Head, Line) :-
     ->  throw(ns_error(syntax, "a clause head cannot be a variable", Line, 1))
     ;   Head = _:_
     ->  throw(ns_error(refused, "module-qualified clause heads are refused", Line, 1))
+    ;   callable(Head), functor(Head, Name, Arity), guarded(Name/Arity)
+    ->  format(string(Msg), "redefining ~q is refused: the sandbox keeps its own", [Name/Arity]),
+        throw(ns_error(refused, Msg, Line, 1))
     ;   \+ callable(Head)
     ->  format(string(Msg), "a clause head must be an atom or compound term, not ~q", [Head]),
         throw(ns_error(syntax, Msg, Line, 1))
@@ -283,18 +368,23 @@ run_goal(M, Goal, Bindings, Options, Result) :-
     ;   Search = findall(Bindings-none, limit(Cap1, M:Goal), Found)
     ),
     statistics(inferences, I0),
+    get_time(T0),
     with_captured_io(OutCap,
-                     catch(call_with_time_limit(Seconds,
-                                                call_with_inference_limit(Search, Inferences, Why)),
+                     catch(ns_time_limit(Seconds,
+                                         call_with_inference_limit(Search, Inferences, Why)),
                            Error, true),
                      Output, OutputChars),
+    get_time(T1),
     statistics(inferences, I1),
     Used is I1 - I0,
+    %   A limit that fired decides the result even if the program went on and succeeded afterwards.
     (   nonvar(Error)
     ->  error_outcome(Error, Seconds, Inferences, Output, Result)
-    ;   Why == inference_limit_exceeded
+    ;   ( Why == inference_limit_exceeded ; Used > Inferences )
     ->  format(string(Msg), "the inference limit of ~D was exceeded", [Inferences]),
         Result = _{status: "unknown", kind: "inferences", message: Msg, output: Output}
+    ;   T1 - T0 > Seconds
+    ->  error_outcome(time_limit_exceeded, Seconds, Inferences, Output, Result)
     ;   length(Found, N),
         (   N > Cap -> Capped = true, length(Kept, Cap), append(Kept, _, Found) ; Capped = false, Kept = Found ),
         maplist(solution_json, Kept, Solutions, Proofs),
@@ -322,14 +412,75 @@ error_outcome(E, _, _, Output, _{status: "error", kind: "type", message: Msg, ou
 solution_json(Bindings-Proof, Solution, ProofJson) :-
     include([Name=_]>>(\+ sub_atom(Name, 0, _, _, '_')), Bindings, Shown),
     copy_term(Shown-Proof, Shown1-Proof1),
-    numbervars(Shown1-Proof1, 0, _, [singletons(true)]),
+    %   singletons(true) walks shared subterms once per path: exponential on X1 = f(X0, X0), ...
+    %   so only a term of bounded tree size gets `_` for its singletons.
+    (   tree_size_below(Shown1-Proof1, 100000)
+    ->  numbervars(Shown1-Proof1, 0, _, [singletons(true)])
+    ;   numbervars(Shown1-Proof1, 0, _)
+    ),
     findall(Name-Text, (member(Name=Value, Shown1), term_text(Value, Text)), Pairs),
     dict_create(Solution, _, Pairs),
     (   Proof1 == none -> ProofJson = null ; nb_setval(ns_proof_budget, 2000), proof_json(Proof1, ProofJson) ).
 
+%   A term is printed from a bounded copy (at most 5000 nodes; the rest is `...`), so neither a cyclic
+%   term nor a small term with exponential sharing (X1 = f(X0, X0), X2 = f(X1, X1), ...) can blow up.
+%   A cyclic term is printed as cyclic: `_S1 where _S1 = f(_S1)`, as SWI-Prolog's top level does.
 term_text(Term, Text) :-
-    format(string(Text0), "~W", [Term, [quoted(true), numbervars(true), max_depth(2000), portray(false)]]),
+    (   cyclic_term(Term)
+    ->  term_factorized(Term, Skeleton, Substitutions),
+        name_cycles(Substitutions, 1),
+        bounded_text(Skeleton, Head),
+        maplist(substitution_text, Substitutions, Parts),
+        atomic_list_concat(Parts, ', ', Where),
+        format(string(Text0), "~w where ~w", [Head, Where])
+    ;   bounded_text(Term, Text0)
+    ),
     cap_string(Text0, 20000, Text).
+
+name_cycles([], _).
+name_cycles([V = _|Rest], N) :-
+    format(atom(Name), "_S~d", [N]),
+    ( var(V) -> V = '$VAR'(Name) ; true ),
+    N1 is N + 1,
+    name_cycles(Rest, N1).
+
+substitution_text(V = Value, Text) :-
+    bounded_text(V, Left),
+    bounded_text(Value, Right),
+    format(string(Text), "~w = ~w", [Left, Right]).
+
+tree_size_below(Term, Max) :-
+    nb_setval(ns_print_budget, Max),
+    bounded_copy(Term, _),
+    nb_getval(ns_print_budget, Left),
+    Left > 0.
+
+bounded_text(Term, Text) :-
+    nb_setval(ns_print_budget, 5000),
+    bounded_copy(Term, Copy),
+    format(string(Text), "~W", [Copy, [quoted(true), numbervars(true), portray(false)]]).
+
+bounded_copy(Term, Copy) :-
+    nb_getval(ns_print_budget, B),
+    (   B =< 0
+    ->  Copy = '...'
+    ;   B1 is B - 1,
+        nb_setval(ns_print_budget, B1),
+        (   ( var(Term) ; atomic(Term) ; Term = '$VAR'(_) )
+        ->  Copy = Term
+        ;   compound_name_arity(Term, Name, Arity),
+            compound_name_arity(Copy, Name, Arity),
+            bounded_args(1, Arity, Term, Copy)
+        )
+    ).
+
+bounded_args(I, N, _, _) :- I > N, !.
+bounded_args(I, N, Term, Copy) :-
+    arg(I, Term, A),
+    arg(I, Copy, C),
+    bounded_copy(A, C),
+    I1 is I + 1,
+    bounded_args(I1, N, Term, Copy).
 
 cap_string(S, Max, Out) :-
     string_length(S, L),
