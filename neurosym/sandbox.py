@@ -81,7 +81,11 @@ class WorkerStartError(NeurosymError):
 
 
 class TaskTimeout(Exception):
-    """The task ran past its wall clock and its worker was killed."""
+    """The task ran past its wall clock and its worker was killed; `seconds`: how long it had run."""
+
+    def __init__(self, seconds: float | None = None):
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class WorkerDied(Exception):
@@ -214,6 +218,7 @@ class _Worker:
     ready: bool = False
     chunk: dict[int, _Task] = field(default_factory=dict)  # sent and not yet answered, by sequence
     killed_for: int | None = None
+    killed_after: float | None = None  # how long the killed task had run
 
 
 class WorkerPool:
@@ -290,8 +295,9 @@ class WorkerPool:
         """The value of a finished future, or a TaskFailure saying why there is none."""
         try:
             return future.result()
-        except TaskTimeout:
-            return TaskFailure(Status.TIMEOUT, None, time.monotonic() - started)
+        except TaskTimeout as exc:  # the time it ran, not the time it waited in the queue before it ran
+            ran = exc.seconds if exc.seconds is not None else time.monotonic() - started
+            return TaskFailure(Status.TIMEOUT, None, ran)
         except WorkerDied as exc:
             code = exc.exitcode
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
@@ -455,6 +461,7 @@ class WorkerPool:
             task = worker.chunk.get(sequence)
             if task is not None and now > started + task.seconds + KILL_GRACE_SECONDS:
                 worker.killed_for = sequence
+                worker.killed_after = now - started
                 self.stats["kills"] += 1
                 with contextlib.suppress(OSError):
                     worker.process.kill()
@@ -479,7 +486,8 @@ class WorkerPool:
             if task.future.done():
                 continue
             if sequence == blamed:
-                task.future.set_exception(TaskTimeout() if worker.killed_for is not None else WorkerDied(exitcode))
+                task.future.set_exception(TaskTimeout(worker.killed_after) if worker.killed_for is not None
+                                          else WorkerDied(exitcode))
                 continue
             task.attempts += 1
             if task.attempts >= MAX_TASK_ATTEMPTS:
