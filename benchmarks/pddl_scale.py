@@ -14,27 +14,9 @@ import time
 from neurosym import Engine
 from neurosym.lang.pddl import load
 from neurosym.lang.pddl_plan import parse_plan
-from neurosym.planning.blocksworld import generate_problem
+from neurosym.planning.blocksworld import BLOCKSWORLD_DOMAIN, generate_problem
 from neurosym.planning.validator import Validator
 from neurosym.result import Status
-
-# the four-operator domain PlanBench uses, written out so the benchmark needs no data files
-DOMAIN = """(define (domain blocksworld-4ops)
-  (:requirements :strips)
-  (:predicates (clear ?x) (ontable ?x) (handempty) (holding ?x) (on ?x ?y))
-  (:action pick-up :parameters (?x)
-    :precondition (and (clear ?x) (ontable ?x) (handempty))
-    :effect (and (holding ?x) (not (clear ?x)) (not (ontable ?x)) (not (handempty))))
-  (:action put-down :parameters (?x)
-    :precondition (holding ?x)
-    :effect (and (clear ?x) (handempty) (ontable ?x) (not (holding ?x))))
-  (:action stack :parameters (?x ?y)
-    :precondition (and (clear ?y) (holding ?x))
-    :effect (and (handempty) (clear ?x) (on ?x ?y) (not (clear ?y)) (not (holding ?x))))
-  (:action unstack :parameters (?x ?y)
-    :precondition (and (on ?x ?y) (clear ?x) (handempty))
-    :effect (and (holding ?x) (clear ?y) (not (on ?x ?y)) (not (clear ?x)) (not (handempty)))))
-"""
 
 
 def main() -> None:
@@ -46,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     engine = Engine(workers=1)
     engine.solve_many(
-        [{"id": "warm-up", "language": "pddl", "domain": DOMAIN, "problem": generate_problem(3)}]
+        [{"id": "warm-up", "language": "pddl", "domain": BLOCKSWORLD_DOMAIN, "problem": generate_problem(3)}]
     )
     print(
         f"machine: {platform.node()} ({platform.machine()}); Fast Downward lama-first; seed {args.seed}; "
@@ -61,7 +43,7 @@ def main() -> None:
                     {
                         "id": f"bw-{blocks}",
                         "language": "pddl",
-                        "domain": DOMAIN,
+                        "domain": BLOCKSWORLD_DOMAIN,
                         "problem": problem,
                         "limits": {"seconds": args.seconds},
                     }
@@ -75,7 +57,7 @@ def main() -> None:
             lengths.add(len(result.answer))
         else:
             steps = parse_plan("\n".join(result.answer))
-            validator = Validator(*load(DOMAIN, problem))
+            validator = Validator(*load(BLOCKSWORLD_DOMAIN, problem))
             checks = []
             for _ in range(args.repeats):
                 started = time.perf_counter()

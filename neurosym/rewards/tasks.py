@@ -26,23 +26,6 @@ from neurosym.problem import Problem
 from neurosym.result import Status
 from neurosym.rewards.answers import _holds, say
 
-BLOCKSWORLD_DOMAIN = """(define (domain blocksworld-4ops)
-  (:requirements :strips)
-  (:predicates (clear ?x) (ontable ?x) (handempty) (holding ?x) (on ?x ?y))
-  (:action pick-up :parameters (?x)
-    :precondition (and (clear ?x) (ontable ?x) (handempty))
-    :effect (and (holding ?x) (not (clear ?x)) (not (ontable ?x)) (not (handempty))))
-  (:action put-down :parameters (?x)
-    :precondition (holding ?x)
-    :effect (and (clear ?x) (handempty) (ontable ?x) (not (holding ?x))))
-  (:action stack :parameters (?x ?y)
-    :precondition (and (clear ?y) (holding ?x))
-    :effect (and (handempty) (clear ?x) (on ?x ?y) (not (clear ?y)) (not (holding ?x))))
-  (:action unstack :parameters (?x ?y)
-    :precondition (and (on ?x ?y) (clear ?x) (handempty))
-    :effect (and (holding ?x) (clear ?y) (not (on ?x ?y)) (not (clear ?x)) (not (handempty)))))
-"""
-
 NAMES = ["Ann", "Bo", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kim", "Lu"]
 CHECK_SECONDS = 60.0  # the one solve that confirms a generated task
 ANSWER_FORMAT = "Think it through, then give the final answer inside <answer></answer>."
@@ -205,7 +188,7 @@ def generate_kk(people: int, count: int, seed: int = 0) -> list[Problem]:
 
 def generate_blocksworld(blocks: int, count: int, seed: int = 0) -> list[Problem]:
     """Blocksworld problems with `blocks` blocks (always solvable; the planner confirms it)."""
-    from neurosym.planning.blocksworld import generate_problem
+    from neurosym.planning.blocksworld import BLOCKSWORLD_DOMAIN, generate_problem
 
     return [Problem(f"bw-gen-{blocks}-{seed + i}", "pddl",
                     {"domain": BLOCKSWORLD_DOMAIN, "problem": generate_problem(blocks, seed + i)},
