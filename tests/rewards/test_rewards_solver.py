@@ -165,7 +165,8 @@ def test_a_worker_killed_mid_batch_loses_no_verdict(engine):
 
     killer = threading.Thread(target=kill_one)
     killer.start()
-    verdicts = verifier.verify_batch(tasks, [block] * 8)
+    # Distinct programs, so no verdict comes from the verifier's cache and every item runs in a worker.
+    verdicts = verifier.verify_batch(tasks, [block.replace("1500000", str(1500000 + i)) for i in range(8)])
     done.set()
     killer.join()
     assert killed, "no worker was killed while the batch ran"
