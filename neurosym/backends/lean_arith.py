@@ -27,7 +27,7 @@ import z3
 
 from neurosym.backends.base import Backend
 from neurosym.lang.base import Program
-from neurosym.lang.lean import Node, Statement, opaque_parts, parse_program, resolve, show
+from neurosym.lang.lean import COMPARISONS, Node, Statement, opaque_parts, parse_program, resolve, show
 from neurosym.lang.lean_eval import FunctionValue, NotExact, check_countermodel, lean_mod, trunc_div
 from neurosym.problem import Limits
 from neurosym.result import Outcome, Status
@@ -226,18 +226,8 @@ class Translator:
             if op == "≠":
                 return z3.Or(a[0] != b[0], a[1] != b[1])
             raise Untranslatable(f"the relation {op} on ℂ")
-        if op == "=":
-            return a == b
-        if op == "≠":
-            return a != b
-        if op == "<":
-            return a < b
-        if op == "≤":
-            return a <= b
-        if op == ">":
-            return a > b
-        if op == "≥":
-            return a >= b
+        if op in COMPARISONS:
+            return COMPARISONS[op](a, b)
         if op == "∣":
             if resolve(node.args[0].ty) not in ("N", "Z"):
                 raise Untranslatable("∣ outside ℕ and ℤ")
@@ -689,7 +679,7 @@ class SympyTranslator:
         if k == "not":
             a = self.prop(node.args[0])
             return None if a is None else not a
-        if k != "rel" or node.value not in ("=", "≠", "<", "≤", ">", "≥"):
+        if k != "rel" or node.value not in COMPARISONS:
             raise Untranslatable(f"the proposition {show(node)} in SymPy")
         difference = self.sp.simplify(self.term(node.args[0], {}) - self.term(node.args[1], {}))
         difference = self.sp.nsimplify(difference) if difference.free_symbols else difference

@@ -16,7 +16,9 @@ qualified Mathlib name, `unsupported` naming the construct.
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -340,6 +342,17 @@ class Meta:
 
     def __init__(self) -> None:
         self.ty: Any = None
+
+
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq, "≠": operator.ne, "<": operator.lt, "≤": operator.le, ">": operator.gt, "≥": operator.ge,
+}
+"""The comparison relations by their Lean symbol; the exact evaluator applies them to numbers and the Z3
+translation to Z3 terms, so both read a relation the same way.
+
+>>> COMPARISONS["≤"](2, 3), COMPARISONS["≠"](2, 2)
+(True, False)
+"""
 
 
 def resolve(ty: Any) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from neurosym.lang.lean import Node, Statement, resolve
+from neurosym.lang.lean import COMPARISONS, Node, Statement, resolve
 
 MAX_TERMS = 100_000  # terms of a sum or elements of a domain evaluated before giving up
 MAX_BITS = 100_000  # size of an integer power evaluated before giving up
@@ -116,18 +116,8 @@ class Evaluator:
             if op == "≠":
                 return a != b
             raise NotExact("an order on ℂ")
-        if op == "=":
-            return a == b
-        if op == "≠":
-            return a != b
-        if op == "<":
-            return a < b
-        if op == "≤":
-            return a <= b
-        if op == ">":
-            return a > b
-        if op == "≥":
-            return a >= b
+        if op in COMPARISONS:
+            return COMPARISONS[op](a, b)
         if op == "∣":
             return b == 0 if a == 0 else (b / a).denominator == 1
         raise NotExact(f"the relation {op}")
