@@ -47,9 +47,11 @@ def test_plan_of_ten_thousand_steps(engine) -> None:
     detour = ["(pick-up b)", "(put-down b)"] * 5000
     long_valid = "\n".join([*detour, *PLAN])
     long_invalid = "\n".join([*detour, "(put-down b)", *PLAN])
-    started = time.perf_counter()
-    valid, invalid = engine.solve_many([_problem(plan=long_valid), _problem(plan=long_invalid)])
-    assert time.perf_counter() - started < 30
+    # A generous limit: validating 10,006 steps takes a few seconds on a quiet machine, and its speed is
+    # measured by benchmarks/pddl_validator_speed.py, not asserted here.
+    limits = {"seconds": 120}
+    valid, invalid = engine.solve_many([_problem(plan=long_valid, limits=limits),
+                                        _problem(plan=long_invalid, limits=limits)])
     assert valid.status == Status.SOLVED and valid.answer == "valid", valid.error
     assert valid.certificate["plan_length"] == 10_006
     assert invalid.answer == "invalid"
