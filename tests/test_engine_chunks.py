@@ -20,8 +20,10 @@ def _fol(i: int) -> Problem:
 def test_a_batch_with_a_loop_comes_back_whole_and_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "CHUNK_SECONDS", 1e9)  # chunks sized by the cap, whatever the load
     problems = [_fol(i) for i in range(60)]
+    # An inference budget no machine spends in a second, so the time limit is what ends the loop (with the
+    # default budget a fast machine ran out of inferences first: UNKNOWN, not TIMEOUT).
     loop = Problem.from_dict({"id": "loop", "language": "prolog", "program": "loop :- loop.", "query": "loop",
-                              "limits": {"seconds": 1}}, "x")
+                              "limits": {"seconds": 1}, "options": {"inferences": 10**12}}, "x")
     problems.insert(17, loop)
     problems.insert(40, Problem.from_dict({"id": "broken", "language": "fol", "premises": ["P(a"],
                                            "conclusion": "P(a)"}, "x"))

@@ -367,6 +367,7 @@ run_goal(M, Goal, Bindings, Options, Result) :-
                    maplist(explain(M), Answers, Found) )
     ;   Search = findall(Bindings-none, limit(Cap1, M:Goal), Found)
     ),
+    reset_inference_limit,
     statistics(inferences, I0),
     get_time(T0),
     with_captured_io(OutCap,
@@ -381,7 +382,7 @@ run_goal(M, Goal, Bindings, Options, Result) :-
     (   nonvar(Error)
     ->  error_outcome(Error, Seconds, Inferences, Output, Result)
     ;   ( Why == inference_limit_exceeded ; Used > Inferences )
-    ->  format(string(Msg), "the inference limit of ~D was exceeded", [Inferences]),
+    ->  inference_limit_message(Inferences, Msg),
         Result = _{status: "unknown", kind: "inferences", message: Msg, output: Output}
     ;   T1 - T0 > Seconds
     ->  error_outcome(time_limit_exceeded, Seconds, Inferences, Output, Result)
@@ -394,6 +395,15 @@ run_goal(M, Goal, Bindings, Options, Result) :-
         (   WantProof == true -> Result = Result0.put(proofs, Proofs) ; Result = Result0 )
     ).
 
+%   A limit exception that escaped an earlier run (see error_outcome/5) can leave that run's inference
+%   limit armed in the engine; a later call_with_inference_limit/3 would inherit the lower limit and
+%   let its exception escape in turn. Each run starts with no limit (the engine's own "no limit" value).
+reset_inference_limit :-
+    ignore(system:'$inference_limit_false'(9223372036854775807)).
+
+inference_limit_message(Inferences, Msg) :-
+    format(string(Msg), "the inference limit of ~D was exceeded", [Inferences]).
+
 explain(M, Bindings-Goal, Bindings-Proof) :-
     (   catch(once(neurosym_proof:prove(M, Goal, Proof0)), error(_, _), fail)
     ->  Proof = Proof0
@@ -402,6 +412,11 @@ explain(M, Bindings-Goal, Bindings-Proof) :-
 
 error_outcome(time_limit_exceeded, Seconds, _, Output, _{status: "timeout", message: Msg, output: Output}) :- !,
     format(string(Msg), "the time limit of ~w seconds was exceeded", [Seconds]).
+%   call_with_inference_limit/3 normally turns its limit into Why; when the limit and the time alarm
+%   race, SWI-Prolog can let the exception itself escape (seen on 9.0.4): it is the same outcome.
+error_outcome(inference_limit_exceeded, _, Inferences, Output,
+              _{status: "unknown", kind: "inferences", message: Msg, output: Output}) :- !,
+    inference_limit_message(Inferences, Msg).
 error_outcome(error(resource_error(What), _), _, _, Output,
               _{status: "error", kind: "memory", message: Msg, output: Output}) :- !,
     format(string(Msg), "resource limit reached: ~w (the stack or table space is bounded)", [What]).
