@@ -77,6 +77,12 @@ def run_backend(backend_names: list[str], program: Program, limits: Limits) -> O
             remaining = deadline - time.monotonic()
             if index and remaining < MIN_FALLBACK_SECONDS:
                 break
+            if remaining <= 0:  # finding the backends (a first import) took the whole limit
+                outcome = Outcome(Status.TIMEOUT, certificate={
+                    "reason": f"the limit of {limits.seconds:g} s was spent before {backend.name} could start"})
+                outcome.backend = backend.name
+                trail.append({"backend": backend.name, "status": str(outcome.status), "seconds": 0.0})
+                break
             last = index == len(backends) - 1
             share = remaining if last else max(MIN_FALLBACK_SECONDS, remaining * FIRST_SHARE)
             tried = time.perf_counter()

@@ -8,6 +8,7 @@ verdict: a plan, unsolvable (proven by the translator or an exhausted complete s
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import math
 import os
 import signal
@@ -35,17 +36,37 @@ GAVE_UP = {12: "the search was incomplete and gave up", 13: "no plan within the 
 OUT_OF_TIME = {21, 23, 24}
 OUT_OF_MEMORY = {20, 22}
 INPUT_ERRORS = {31, 33, 34, 36, 37}
+# The driver gives each component the whole seconds left of its overall limit as a CPU rlimit, rounded
+# down: under 2 s, its own start-up leaves the translator a limit of 0 and it dies at once (SIGXCPU).
+# The wall clock here is what ends a run; the driver's limit is only the backstop.
+FD_MIN_OVERALL_SECONDS = 2
 
 
 @cache
 def driver_path() -> Path | None:
-    """fast-downward.py inside the installed up_fast_downward package, or None."""
-    try:
-        import up_fast_downward
-    except ImportError:
+    """fast-downward.py inside the installed up_fast_downward package, or None. The package is located,
+    not imported: importing it imports unified-planning (about 3 s), which a worker's first PDDL problem
+    would pay out of its own limit."""
+    spec = importlib.util.find_spec("up_fast_downward")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(up_fast_downward.__file__).parent / "downward" / "fast-downward.py"
-    return path if path.is_file() else None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "downward" / "fast-downward.py"
+        if path.is_file():
+            return path
+    return None
+
+
+def ended_by_signal(code: int) -> int | None:
+    """The signal that ended the planner, or None. Popen reports one as -S; the driver passes a component's
+    -S to sys.exit, so a translator killed by its CPU limit (SIGXCPU) shows as exit 256 - S (232).
+
+    >>> ended_by_signal(232) == signal.SIGXCPU, ended_by_signal(-9) == signal.SIGKILL, ended_by_signal(12)
+    (True, True, None)
+    """
+    if code < 0:
+        return -code
+    return 256 - code if 128 < code < 256 else None
 
 
 def _kill_group(pid: int) -> None:
@@ -99,7 +120,7 @@ def run_fast_downward(
             sys.executable,
             str(driver),
             "--overall-time-limit",
-            f"{max(1, math.ceil(wall))}s",
+            f"{max(FD_MIN_OVERALL_SECONDS, math.ceil(wall))}s",
             "--overall-memory-limit",
             f"{limits.memory_mb}M",
             "--plan-file",
@@ -140,7 +161,7 @@ def run_fast_downward(
             return PlannerReport("unsolvable", detail={**detail, "reason": UNSOLVABLE[code]})
         if code in GAVE_UP:
             return PlannerReport("unknown", detail={**detail, "reason": GAVE_UP[code]})
-        if code in OUT_OF_TIME or code in (-signal.SIGXCPU, -signal.SIGKILL):
+        if code in OUT_OF_TIME or ended_by_signal(code) in (signal.SIGXCPU, signal.SIGKILL):
             return PlannerReport("timeout", detail={**detail, "reason": "Fast Downward ran out of time"})
         if code in OUT_OF_MEMORY:
             raise NeurosymError(

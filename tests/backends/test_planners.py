@@ -61,6 +61,33 @@ def test_fast_downward_exit_code_for_a_search_proof(engine) -> None:
     assert result.certificate["exit_code"] in (10, 11)
 
 
+def test_a_short_limit_still_leaves_fast_downward_time_to_plan(engine) -> None:
+    # With 1 s of wall clock the driver used to hand its translator a CPU limit of 0 s: it died at once
+    # of SIGXCPU (exit 232, read as a crash) on a problem it plans in a fraction of a second.
+    result = engine.solve_many([_problem(backend="fast-downward", limits={"seconds": 1.5})])[0]
+    assert result.status == Status.SOLVED and result.correct is not False, (result.status, result.error,
+                                                                             result.certificate)
+    assert result.backend == "fast-downward"
+
+
+def test_a_translator_out_of_time_is_a_timeout_not_a_crash() -> None:
+    # 200 actions in a chain: the translator takes tens of seconds; its end, by the wall clock or by
+    # the driver's CPU limit (SIGXCPU, exit 232), is a timeout.
+    from neurosym.engine import run_backend
+    from neurosym.lang.base import Program
+    from neurosym.problem import Limits
+
+    predicates = " ".join(f"(p{i})" for i in range(201))
+    actions = " ".join(f"(:action a{i} :parameters () :precondition (p{i}) :effect (and (p{i + 1}) (not (p{i}))))"
+                       for i in range(200))
+    program = Program("pddl", {"domain": f"(define (domain chain) (:requirements :strips) (:predicates "
+                                         f"{predicates}) {actions})",
+                               "problem": "(define (problem c) (:domain chain) (:init (p0)) (:goal (p200)))"})
+    for seconds in (1.5, 2.5):
+        outcome = run_backend(["fast-downward"], program, Limits(seconds=seconds))
+        assert outcome.status == Status.TIMEOUT and outcome.error is None, (seconds, outcome)
+
+
 def test_pyperplan_refuses_what_it_cannot_plan(engine) -> None:
     ferry = next(load_problems(EXAMPLES / "pddl-typed-unsolvable.yaml"))
     ferry.backend = "pyperplan"
