@@ -8,6 +8,7 @@ every quantified variable gets a fresh name, so no capture is possible.
 from __future__ import annotations
 
 import itertools
+import re
 
 from neurosym.lang.fol import (
     Atom,
@@ -24,6 +25,13 @@ from neurosym.lang.fol import (
 )
 
 TPTP_OPERATORS = {"and": "&", "or": "|", "implies": "=>", "iff": "<=>", "xor": "<~>"}
+# A chain of more than CHUNK links is cut into groups, each named by a definition (below); E orders the
+# literals of every clause it makes, quadratic in the clause's length, so a 5,000-literal clause cost it
+# minutes where 100 clauses of 50 cost nothing.
+CHUNK = {"<=>": 2}
+DEFAULT_CHUNK = 48
+VARIABLE = re.compile(r"\bX\d+\b")
+BINDER = re.compile(r"[!?]\[([^\]]*)\]")
 
 
 def tptp_symbol(name: str, prefix: str) -> str:
@@ -39,9 +47,56 @@ def tptp_symbol(name: str, prefix: str) -> str:
     return f"{prefix}_{''.join(out)}"
 
 
+def free_tptp_variables(text: str) -> list[str]:
+    """The variables of printed TPTP `text` that no quantifier inside it binds (every variable the printer
+    writes is fresh, so a name bound anywhere inside is bound everywhere inside).
+
+    >>> free_tptp_variables("(p_P(X1) & (![X2] : p_Q(X2, X3)))")
+    ['X1', 'X3']
+    """
+    bound = {name.strip() for names in BINDER.findall(text) for name in names.split(",")}
+    return sorted(set(VARIABLE.findall(text)) - bound, key=lambda name: int(name[1:]))
+
+
 class TptpPrinter:
+    """Prints formulas; `definitions` collects the axioms that name the groups of long chains.
+
+    A definition `d(X…) <=> group` over the group's free variables is a conservative extension: every
+    model of the problem extends to one of the definitions, so provability and satisfiability (E's
+    Theorem and CounterSatisfiable) are unchanged, whatever the polarity the group occurs in.
+    """
+
     def __init__(self) -> None:
         self._fresh = itertools.count(1)
+        self._defined = itertools.count(1)
+        self.definitions: list[str] = []
+
+    def chain(self, parts: list[str], operator: str) -> str:
+        """`parts` joined by an associative operator: balanced, and named in groups when long.
+
+        >>> printer = TptpPrinter()
+        >>> printer.chain([f"p_Q{i}(X1)" for i in range(100)], "|").count("|")
+        2
+        >>> len(printer.definitions), printer.definitions[0][:45]
+        (3, 'fof(definition_1, axiom, ![X1] : (d_1(X1) <=>')
+        """
+        size = CHUNK.get(operator, DEFAULT_CHUNK)
+        while len(parts) > size:
+            parts = [self._define(parts[i:i + size], operator) for i in range(0, len(parts), size)]
+        return balanced(parts, lambda a, b: f"({a} {operator} {b})")
+
+    def _define(self, group: list[str], operator: str) -> str:
+        if len(group) == 1:
+            return group[0]
+        body = balanced(group, lambda a, b: f"({a} {operator} {b})")
+        number = next(self._defined)
+        variables = free_tptp_variables(body)
+        atom = f"d_{number}({','.join(variables)})" if variables else f"d_{number}"
+        definition = f"({atom} <=> {body})"
+        if variables:
+            definition = f"![{','.join(variables)}] : {definition}"
+        self.definitions.append(f"fof(definition_{number}, axiom, {definition}).")
+        return atom
 
     def term(self, term: Term, env: dict[str, str]) -> str:
         if term.args:
@@ -65,10 +120,15 @@ class TptpPrinter:
             # (a chain of ⊕ is parity, of ↔ its complement), so a balanced tree means the same.
             if formula.op == "implies":
                 antecedents, consequent = implication_chain(formula)
-                premise = balanced([self.formula(a, env) for a in antecedents], lambda a, b: f"({a} & {b})")
+                premise = self.chain([self.formula(a, env) for a in antecedents], "&")
                 return f"({premise} => {self.formula(consequent, env)})"
-            operator = TPTP_OPERATORS[formula.op]
-            return balanced([self.formula(p, env) for p in formula.parts], lambda a, b: f"({a} {operator} {b})")
+            parts = [self.formula(p, env) for p in formula.parts]
+            if formula.op == "xor" and len(parts) > DEFAULT_CHUNK:
+                # A ⊕-chain is a parity; so is a <=>-chain, complemented when it has an even number of
+                # parts.
+                chained = self.chain(parts, "<=>")
+                return f"~ ({chained})" if len(parts) % 2 == 0 else chained
+            return self.chain(parts, TPTP_OPERATORS[formula.op])
         if isinstance(formula, Quantified):
             inner = dict(env)
             names = []
@@ -87,4 +147,4 @@ def problem_to_tptp(parsed: ParsedProblem, negate_conclusion: bool = False) -> s
     lines = [f"fof(premise_{i + 1}, axiom, {printer.formula(p)})." for i, p in enumerate(parsed.premises)]
     goal = printer.formula(parsed.conclusion)
     lines.append(f"fof(goal, conjecture, {'~ (' + goal + ')' if negate_conclusion else goal}).")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printer.definitions + lines) + "\n"

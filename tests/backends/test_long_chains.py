@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from neurosym.backends import backend_class
@@ -45,9 +47,33 @@ def test_z3_decides_a_chain_of_3000_links(op: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("op", "links"), [("implies", 5000), ("and", 5000), ("iff", 300), ("or", 300)])
+@pytest.mark.parametrize(("op", "links"), [("implies", 5000), ("and", 5000), ("or", 5000), ("iff", 3000),
+                                           ("xor", 3000)])
 def test_e_decides_long_chains(op: str, links: int) -> None:
     if not backend_class("eprover").available():
         pytest.skip("the E prover is not installed")
     outcome = run_backend(["eprover"], chain_program(op, links), Limits(seconds=60))
     assert (outcome.status, outcome.answer, outcome.backend) == (Status.SOLVED, "true", "eprover")
+
+
+@pytest.mark.parametrize("op", ["xor", "iff"])
+@pytest.mark.parametrize("links", [49, 50, 97, 98])
+def test_long_parity_chains_keep_their_meaning_on_e_and_z3(op: str, links: int) -> None:
+    """Long ⊕ and ↔ chains reach E renamed in groups and (⊕) rewritten as a ↔-chain: seeded random facts
+    fix every link but the last, and both provers must find the last link's value that parity gives."""
+    if not backend_class("eprover").available():
+        pytest.skip("the E prover is not installed")
+    rng = random.Random(links)
+    values = [rng.random() < 0.5 for _ in range(links - 1)]
+    ones = sum(values)
+    # A ⊕-chain is true when the parity of all links is 1. A ↔-chain of n links is that parity ⊕ (n - 1),
+    # so it is true when the parity is n % 2.
+    wanted_parity = 1 if op == "xor" else links % 2
+    last = (wanted_parity - ones) % 2 == 1
+    facts = [f"Q{i}(a)" if value else f"¬Q{i}(a)" for i, value in enumerate(values)]
+    program = Program("fol", {"premises": [SYMBOL[op].join(f"Q{i}(a)" for i in range(links)), *facts],
+                              "conclusion": f"Q{links - 1}(a)"})
+    expected = "true" if last else "false"
+    for backend in ("eprover", "z3"):
+        outcome = run_backend([backend], program, Limits(seconds=60))
+        assert (outcome.status, outcome.answer) == (Status.SOLVED, expected), (backend, outcome)
