@@ -320,6 +320,7 @@ class Engine:
         timings.update(value.timings)
         if isinstance(value, FormalizedOutcome):  # formalized in the worker: it knows the language
             pending.language = value.language
+            pending.program = value.program
             program_text = None if value.program is None else _program_text(value.program)
         return Result(problem.id, pending.language, value.status, answer=value.answer, backend=value.backend or only,
                       certificate=value.certificate, error=value.error, seconds=value.timings.get("solve", 0.0),
@@ -389,7 +390,7 @@ class Engine:
             try:
                 formalizer: Formalizer
                 if spec == CNL_SPEC:
-                    formalizer = CnlFormalizer()
+                    formalizer = CnlFormalizer(self._solve_texts)
                 else:
                     if spec not in self._clients:
                         self._clients[spec] = load_model(spec)
@@ -408,6 +409,14 @@ class Engine:
                 label = formalizer.name if spec == CNL_SPEC else f"{formalizer.name} {spec}"
                 pending.result = decide(pending.problem.id, language, found, label, same)
                 pending.result.timings["formalize"] = seconds / len(group)
+
+    def _solve_texts(self, problems: Sequence[Problem]) -> list[tuple[Program | None, Result]]:
+        """`--model cnl`'s solve function: each text read and solved in a worker under its limits
+        (run_text), with the program it was read into."""
+        with self.pool.batch():
+            started = [self._start_text(problem, _Pending(problem, problem.language)) for problem in problems]
+        results = [self._finish(pending) for pending in started]  # finishing sets each pending.program
+        return [(pending.program, result) for pending, result in zip(started, results, strict=True)]
 
     def _solve_programs(self, pairs: Sequence[tuple[Problem, Program]]) -> list[Result]:
         """The formalizer's solve function: each candidate program solved in the sandbox like any other."""

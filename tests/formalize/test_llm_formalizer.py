@@ -12,6 +12,7 @@ import pytest
 
 from neurosym.bench import summarize
 from neurosym.problem import Problem
+from neurosym.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -170,3 +171,19 @@ def test_controlled_english_behind_the_same_seam(engine) -> None:
     assert direct.answer == seam.answer == "true" and seam.correct
     assert direct.candidates is None
     assert [c["origin"] for c in seam.candidates] == ["cnl"] and seam.certificate["formalizer"] == "cnl"
+
+
+def test_controlled_english_behind_the_seam_is_read_under_the_problems_limit(engine) -> None:
+    """`--model cnl` reads the text in a worker, under the problem's wall clock (as the direct path does):
+    4 MB of English that takes seconds to read ends as a timeout of its one candidate, and the batch goes
+    on; a sentence outside the fragment is that candidate's located error."""
+    huge = {"id": "huge", "model": "cnl", "text": "Every wumpus is a tumpus. " * 150_000 + "Max is a wumpus.",
+            "question": "Is Max a tumpus?", "limits": {"seconds": 1, "max_input_bytes": 8_000_000}}
+    odd = {"id": "odd", "model": "cnl", "text": "Blorp the zing.", "question": "Is Max a tumpus?"}
+    fine = {"id": "fine", "model": "cnl", "text": "Every wumpus is a tumpus. Max is a wumpus.",
+            "question": "Is Max a tumpus?", "expect": "true"}
+    huge_result, odd_result, fine_result = engine.solve_many([Problem.from_dict(p, "x") for p in (huge, odd, fine)])
+    assert huge_result.status == Status.TIMEOUT and [c["status"] for c in huge_result.candidates] == ["timeout"]
+    assert odd_result.status == Status.ERROR and odd_result.certificate["read"] == 0
+    assert "Blorp the zing." in odd_result.error.message and odd_result.error.column == 1
+    assert fine_result.correct and fine_result.certificate["read"] == 1
