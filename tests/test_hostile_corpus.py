@@ -87,6 +87,12 @@ def build(folder: Path, secret: Path) -> dict[str, list[str]]:
                                              f"{facts}\nconclusion: Q999(a)\nexpect: true\n")
     add("flat-chain", "fol-chain-1000-e.yaml", f"language: fol\nbackend: eprover\nlimits: {{seconds: 20}}\n"
                                                f"premises:\n  - {chain}\n{facts}\nconclusion: Q999(a)\nexpect: true\n")
+    for op, links in (("∨", 3000), ("⊕", 1000)):  # E's clause-length and parity cases (docs/hardening.md)
+        negated = "\n".join(f"  - ¬Q{i}(a)" for i in range(links - 1))
+        add("flat-chain", f"fol-{'or' if op == '∨' else 'xor'}-chain-{links}-e.yaml",
+            f"language: fol\nbackend: eprover\nlimits: {{seconds: 20}}\npremises:\n"
+            f"  - {f' {op} '.join(f'Q{i}(a)' for i in range(links))}\n{negated}\nconclusion: Q{links - 1}(a)\n"
+            "expect: true\n")
     quantified = "\n".join(f"  - ∀x (P{i}(x) → P{i + 1}(x))" for i in range(50))
     add("portfolio", "fol-forall-chain.yaml", f"language: fol\nlimits: {{seconds: 10}}\npremises:\n{quantified}\n"
                                               "  - P0(a)\nconclusion: P50(a)\nexpect: true\n")
