@@ -178,7 +178,8 @@ def _coerce(problem: Problem | dict[str, Any], index: int) -> Problem:
 
 
 def formalize(problem: Problem) -> Program:
-    """The formal Program of a problem: given formal fields pass through; text goes to the CNL parser."""
+    """The formal Program of a problem: given formal fields pass through; text goes to the reader its
+    `reader` option names (the controlled-English parser by default)."""
     if problem.formal or problem.language:
         if not problem.language:
             raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r} has formal fields "
@@ -187,12 +188,9 @@ def formalize(problem: Problem) -> Program:
         program.options = {**problem.options, **program.options}
         return program
     if problem.text is not None:
-        try:
-            from neurosym.formalize.cnl import formalize_problem
-        except ModuleNotFoundError:
-            raise NeurosymError(ErrorKind.UNSUPPORTED, "natural-language problems need a formalizer; "
-                                                       "none is available") from None
-        return formalize_problem(problem)
+        from neurosym.formalize import DEFAULT_READER, TEXT_READERS
+
+        return TEXT_READERS.get(str(problem.options.get("reader", DEFAULT_READER)))(problem)
     raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r} has neither formal fields nor text")
 
 
