@@ -58,21 +58,102 @@ def test_the_v15_sample(data_dir) -> None:
     scm = get_language("scm")
     problems = list(load(data_dir / "cladder" / "sample.jsonl"))
     assert len(problems) == 128
-    broken = [p for p in problems if p.load_error]
-    # deterministic stories ("We know that A causes B") are not read yet; each such row says so
-    assert all("deterministic stories" in p.load_error.message for p in broken)
+    assert [p.id for p in problems if p.load_error] == []  # every row reads, the deterministic stories too
     lines = (data_dir / "cladder" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
-    rows = [json.loads(line) for line in lines if line.strip()]
-    assert len(broken) == sum(r["query_type"] == "det-counterfactual" for r in rows)
-    correct = unknown = 0
+    kinds = {f"cladder-{r['id']}-{r['query_type']}": r["query_type"] for r in map(json.loads, lines)}
+    correct, unknown, deterministic = 0, 0, 0
     for problem in problems:
-        if problem.load_error:
-            continue
         status, answer, _ = solve(problem.formal)
         unknown += status == Status.UNKNOWN
-        correct += status == Status.SOLVED and scm.answers_match(answer, problem.expect)
+        right = status == Status.SOLVED and scm.answers_match(answer, problem.expect)
+        correct += right
+        if kinds[problem.id] == "det-counterfactual":
+            assert right, problem.id
+            deterministic += 1
+    assert deterministic == 19
     assert unknown == 1  # CLadder 26584 (confounding ETT): P(V1 | X=1) is not stated and the strata disagree
-    assert correct == len(problems) - len(broken) - unknown - 1  # CLadder 24960: rounded numbers, see docs
+    assert correct == 126  # and CLadder 24960: rounded numbers, see docs
+
+
+def test_the_v15_samples_deterministic_stories_in_the_strict_reading(data_dir) -> None:
+    # read word for word, "V1 causes not X and V3" (the diamond-cut template) disagrees with the labels
+    # where the generator's equations negate V3: 29848 and 29984 (29696 comes out the same either way)
+    scm = get_language("scm")
+    lines = (data_dir / "cladder" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [r for r in map(json.loads, lines) if r["query_type"] == "det-counterfactual"]
+    wrong = set()
+    for row in rows:
+        status, answer, _ = solve(problem_fields(row["prompt"], None, "", reading="strict"))
+        if not (status == Status.SOLVED and scm.answers_match(answer, row["label"])):
+            wrong.add(row["id"])
+    assert len(rows) == 19 and wrong == {"29848", "29984"}
+
+
+DET_STORY = ("Medication has a direct effect on blood pressure and heart condition. Blood pressure has a direct "
+             "effect on heart condition. We know that taking medication causes low blood pressure. taking "
+             "medication or high blood pressure causes healthy heart. ")
+
+
+@pytest.mark.parametrize(
+    "question, query, answer",
+    [
+        # the question's sentence is the outcome's noun ("healthy heart"): value 1 asked
+        ("Would the person has a healthy heart if not taking medication instead of taking medication?",
+         "query value heart_condition do(medication = false)", True),
+        # a sentence missing the noun's words is its other value: value 0 asked
+        ("Would the person has a weak heart if taking medication instead of not taking medication?",
+         "query value not heart_condition do(medication = true)", False),
+    ],
+)
+def test_a_deterministic_story_becomes_its_equations(question: str, query: str, answer: bool) -> None:
+    fields = problem_fields(PREFIX + DET_STORY + question, None, "")
+    # "low blood pressure" is the value-0 noun of the node whose value-1 noun is "high blood pressure"
+    assert fields["model"] == ("exogenous medication : bool\nendogenous blood_pressure := not (medication)\n"
+                               "endogenous heart_condition := medication or blood_pressure\n")
+    assert fields["query"] == query
+    assert solve(fields)[:2] == (Status.SOLVED, answer)
+
+
+def test_observations_are_the_sources_values() -> None:
+    text = (PREFIX + "Poverty has a direct effect on water quality and cholera. Water company has a direct "
+            "effect on water quality. Water quality has a direct effect on cholera. Poverty is unobserved. We "
+            "know that high poverty and global water company causes clean water. high poverty or clean water "
+            "causes cholera contraction. We observed the person is served by a local water company and the "
+            "region has high poverty. Would the person avoids cholera if clean water instead of polluted water?")
+    fields = problem_fields(text, None, "")
+    assert fields["query"] == "query value not cholera do(water_quality = true) given not water_company and poverty"
+    assert solve(fields)[:2] == (Status.SOLVED, False)
+
+
+def test_the_diamond_cut_negation_is_the_generators() -> None:
+    text = (PREFIX + "Swoq has a direct effect on muvy and kwox. Kwox has a direct effect on kwoz. Muvy has a "
+            "direct effect on kwoz. We know that swoq causes not kwox and muvy. kwox and muvy causes kwoz. We "
+            "observed an individual is swoq. Would an individual is kwoz if kwox instead of not kwox?")
+    dataset, strict = problem_fields(text, None, ""), problem_fields(text, None, "", reading="strict")
+    assert "endogenous kwox := swoq\nendogenous muvy := not (swoq)" in dataset["model"]
+    assert "endogenous kwox := not (swoq)\nendogenous muvy := swoq" in strict["model"]
+    assert solve(dataset)[1] is False and solve(strict)[1] is True
+
+
+def test_a_generator_rows_deterministic_story_uses_the_graph_of_its_id() -> None:
+    fields = problem_fields(None, "We know that zuph and xevu causes rixq. We observed an individual is not xevu.",
+                            "Would an individual is not rixq if zuph instead of not zuph?", "fork")
+    assert fields["model"] == "exogenous V2 : bool\nexogenous X : bool\nendogenous Y := X and V2\n"
+    assert fields["query"] == "query value not Y do(X = true) given not V2"
+
+
+@pytest.mark.parametrize(
+    "sentence, named",
+    [
+        ("We know that husband prevents wife.", "no 'causes' statement in 'husband prevents wife'"),
+        ("We know that husband causes wife. Husband usually wins.", "Husband usually wins"),
+        ("We know that husband and wife or husband causes wife.", "mixes 'and' and 'or'"),
+    ],
+)
+def test_a_deterministic_sentence_outside_the_templates_is_an_error_quoting_it(sentence: str, named: str) -> None:
+    with pytest.raises(UnreadableText, match=named):
+        problem_fields(PREFIX + "Husband has a direct effect on wife. " + sentence
+                       + " Would wife if husband instead of not husband?", None, "")
 
 
 @pytest.mark.slow
