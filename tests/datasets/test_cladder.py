@@ -161,3 +161,66 @@ def test_the_generator_file_reads(data_dir) -> None:
     problems = list(load_generator(data_dir / "cladder" / "test-generate-easy.json"))
     assert len(problems) == 844
     assert sum(p.load_error is None for p in problems) >= 810  # 816 read; docs/cladder.md lists the rest
+
+
+# CLadder's deterministic templates, in the generator's words (graphs/stories/deterministic.py), each with
+# the equations its labels come from: (graph, the "We know that" text, equations). {A1} is a node's
+# value-1 noun, {A0} its value-0 noun; `n` (a negation) and `r`, `r2` (and/or) are the templates' choices.
+TEMPLATES = {
+    "chain": ("X->V2,V2->Y", "We know that {X1} causes {V2n}, and we know that {V21} causes {Yn2}.",
+              lambda v, n, r, r2: {"V2": v["X"] ^ n, "Y": (v["X"] ^ n) ^ r}),
+    "fork": ("X->Y,V2->Y", "We know that {X1} {r} {V21} causes {Y1}.",
+             lambda v, n, r, r2: {"Y": _op(r, v["X"], v["V2"])}),
+    "mediation": ("X->V2,X->Y,V2->Y", "We know that {X1} causes {V2n}. {X1} {r} {V21} causes {Y1}.",
+                  lambda v, n, r, r2: {"V2": v["X"] ^ n, "Y": _op(r, v["X"], v["X"] ^ n)}),
+    "confounding": ("V1->X,V1->Y,X->Y", "We know that {V11} causes {Xn}. {V11} {r} {X1} causes {Y1}.",
+                    lambda v, n, r, r2: {"Y": _op(r, v["V1"], v["X"])}),
+    "diamond": ("X->V2,X->V3,V2->Y,V3->Y", "We know that {X1} causes {V21} and {V3n}. {V21} {r} {V31} causes {Y1}.",
+                lambda v, n, r, r2: {"Y": _op(r, v["X"], v["X"] ^ n)}),
+    "diamondcut": ("V1->V3,V1->X,X->Y,V3->Y", "We know that {V11} causes {Xn} and {V31}. {X1} {r} {V31} causes {Y1}.",
+                   lambda v, n, r, r2: {"Y": _op(r, v["X"], v["V1"] ^ n)}),  # the equations negate V3
+    "IV": ("V1->X,V2->X,V1->Y,X->Y", "We know that {V11} {r} {V21} causes {X1}. {V11} {r2} {X1} causes {Y1}.",
+           lambda v, n, r, r2: {"Y": _op(r2, v["V1"], v["X"])}),
+    "arrowhead": ("X->V3,V2->V3,X->Y,V2->Y,V3->Y",
+                  "We know that {X1} {r} {V21} causes {V31}. {X1} {r2} {V21} {r2} {V31} causes {Y1}.",
+                  lambda v, n, r, r2: {"Y": _op(r2, _op(r2, v["X"], v["V2"]), _op(r, v["X"], v["V2"]))}),
+    "frontdoor": ("V1->X,X->V3,V1->Y,V3->Y",
+                  "We know that {V11} causes {X1}. {X1} causes {V3n}. {V11} {r} {V31} causes {Y1}.",
+                  lambda v, n, r, r2: {"Y": _op(r, v["V1"], v["X"] ^ n)}),
+}
+NAMES = {"X": "rixq", "V1": "zuph", "V2": "swoy", "V3": "kwox", "Y": "xevu"}
+
+
+def _op(conjunction: bool, a: bool, b: bool) -> bool:
+    return (a and b) if conjunction else (a or b)
+
+
+@pytest.mark.parametrize("graph_id", sorted(TEMPLATES))
+def test_every_deterministic_template_answers_as_the_generator_computes(graph_id: str) -> None:
+    import itertools
+
+    edges, template, equations = TEMPLATES[graph_id]
+    g = [tuple(e.split("->")) for e in edges.split(",")]
+    children = {a: [b for x, b in g if x == a] for a, _ in g}
+    graph_text = " ".join(f"{NAMES[a].capitalize()} has a direct effect on {' and '.join(NAMES[b] for b in bs)}."
+                          for a, bs in children.items())
+    sources = sorted({a for a, _ in g} - {b for _, b in g} - {"X"})
+    checked = 0
+    for n, r, r2 in itertools.product((False, True), repeat=3):
+        words = {f"{k}1": name for k, name in NAMES.items()} | {
+            "r": "and" if r else "or", "r2": "and" if r2 else "or", "Yn2": f"not {NAMES['Y']}" if r else NAMES["Y"]}
+        words |= {f"{k}n": f"not {name}" if n else name for k, name in NAMES.items()}
+        story = template.format(**words)
+        for action, *observed in itertools.product((False, True), repeat=1 + len(sources)):
+            values = {"X": action, **dict(zip(sources, observed, strict=True))}
+            y = equations(values, n, r, r2)["Y"]
+            seen = " and ".join(f"an individual is {'' if values[s] else 'not '}{NAMES[s]}" for s in sources)
+            for polarity in (True, False):
+                x1, x0 = NAMES["X"], f"not {NAMES['X']}"
+                question = (f"Would an individual is {'' if polarity else 'not '}{NAMES['Y']} if "
+                            f"{x1 if action else x0} instead of {x0 if action else x1}?")
+                text = PREFIX + graph_text + " " + story + (f" We observed {seen}." if seen else "") + " " + question
+                status, answer, _ = solve(problem_fields(text, None, ""))
+                assert (status, answer) == (Status.SOLVED, y == polarity), text
+                checked += 1
+    assert checked == 8 * 2 ** (1 + len(sources)) * 2
