@@ -662,12 +662,14 @@ def _content(text: str) -> tuple[list[str], bool]:
 
 
 def _same_word(a: str, b: str) -> bool:
+    """One word in two forms: the same stem, a shared 4-letter start ("decides", "decision"), or all but the
+    shorter's last letter ("dead", "death")."""
     common = len(next((a[:i] for i in range(min(len(a), len(b)), 0, -1) if a[:i] == b[:i]), ""))
-    return a == b or common >= 4
+    return a == b or common >= 4 or common >= max(3, min(len(a), len(b)) - 1)
 
 
 def _overlap(phrase: str, text: str) -> int:
-    """How many of the phrase's content words the text has (one stem, or a shared 4-letter start)."""
+    """How many of the phrase's content words the text has (`_same_word`)."""
     words_of_text = _content(text)[0]
     return sum(any(_same_word(w, t) for t in words_of_text) for w in _content(phrase)[0])
 

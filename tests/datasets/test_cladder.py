@@ -9,7 +9,7 @@ import pytest
 
 from neurosym.backends.causal import CausalBackend
 from neurosym.datasets.cladder import load, load_generator
-from neurosym.formalize.cladder import UnreadableText, problem_fields
+from neurosym.formalize.cladder import UnreadableText, problem_fields, same_value
 from neurosym.lang import get_language
 from neurosym.lang.base import Program
 from neurosym.problem import Limits
@@ -224,3 +224,24 @@ def test_every_deterministic_template_answers_as_the_generator_computes(graph_id
                 assert (status, answer) == (Status.SOLVED, y == polarity), text
                 checked += 1
     assert checked == 8 * 2 ** (1 + len(sources)) * 2
+
+
+@pytest.mark.parametrize(
+    "sentence, noun, same",
+    [  # the generator's sentence and noun forms of one value, and of the other
+        ("the prisoner is dead", "the prisoner's death", True),
+        ("the prisoner is alive", "the prisoner's death", False),
+        ("the person survives smallpox", "smallpox survival", True),
+        ("the person dies from smallpox", "smallpox survival", False),
+        ("Alice arrives at school on time", "arriving to school on time", True),
+        ("Alice arrives at school late", "arriving to school on time", False),
+        ("there is no traffic on the road", "heavy traffic", False),
+        ("the person has a severe reaction to the vaccine", "severe vaccination reaction", True),
+        ("the person has no lung cancer", "lung cancer", False),
+        ("the person goes to the beach", "going to the beach", True),
+        ("the CEO decides to fire the employee", "CEO's decision to fire the employee", True),
+        ("the person is served by a local water company", "global water company", False),
+    ],
+)
+def test_a_sentence_states_a_nouns_value_or_the_other(sentence: str, noun: str, same: bool) -> None:
+    assert same_value(sentence, noun) is same
