@@ -17,6 +17,10 @@ statements (distinct variables within a sentence, the question's names): each re
 causal engine, and the readings that state the estimand's terms directly (fewest derivations) decide.
 If they disagree, the question is reported ambiguous; a sentence outside the templates is an error that
 quotes it. docs/cladder.md lists the templates.
+
+Deterministic stories (det-counterfactual: "We know that A causes B. ... Would Y if x instead of x'?") are
+structural equations, not probabilities: `deterministic_fields` places the statements (read by
+neurosym.formalize.deterministic, shared with CounterBench) on the stated graph and asks `value Y do(X = x)`.
 """
 
 from __future__ import annotations
@@ -644,7 +648,7 @@ NEGATIONS = {"not", "no", "non", "never", "without", "absence", "lack", "don't",
              "didn't", "won't", "cannot"}
 _FILLER = {"the", "a", "an", "of", "to", "is", "are", "be", "being", "been", "has", "have", "had", "do", "does",
            "did", "by", "in", "on", "at", "for", "from", "with", "that", "who", "which", "and", "or", "person",
-           "people", "individual", "patient", "'s"}
+           "people", "individual", "patient"}
 
 
 def _stem(word: str) -> str:
@@ -697,7 +701,6 @@ def _assign_phrases(mechanisms: list[Mechanism], g: nx.DiGraph, fixed: dict[str,
     with the nodes' names."""
     phrases = sorted({m.effect for m in mechanisms} | {t for m in mechanisms for t, _ in m.causes})
     caused = {n for n in g.nodes if g.in_degree(n)}
-    causes_of = {m.effect: m for m in mechanisms}
     best: list[dict[str, str]] = []
     best_score = -1
     nodes = sorted(g.nodes)
@@ -709,7 +712,7 @@ def _assign_phrases(mechanisms: list[Mechanism], g: nx.DiGraph, fixed: dict[str,
         if len(set(effects)) != len(effects) or set(effects) != caused:
             continue
         if any({assign[t] for t, _ in m.causes} != set(g.predecessors(assign[m.effect]))
-               or len({assign[t] for t, _ in m.causes}) != len(m.causes) for m in causes_of.values()):
+               or len({assign[t] for t, _ in m.causes}) != len(m.causes) for m in mechanisms):
             continue
         nouns: dict[str, str] = {}
         if any(nouns.setdefault(assign[t], t) != t for m in mechanisms for t, _ in m.causes):
@@ -793,7 +796,7 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     q = Q_DET.match(question.strip())
     if not q:
         raise UnreadableText(f"question outside CLadder's deterministic template: {question!r}")
-    outcome, action, original = q.group(1), phrase_term(q.group(2), question), phrase_term(q.group(3), question)
+    outcome, action, original = q.group(1), q.group(2).strip().lower(), q.group(3).strip().lower()
     cause_nouns = {t for m in mechanisms for t, _ in m.causes}
     x_noun = next((p for p in (action, original) if p in cause_nouns), None)
     if x_noun is None:
@@ -802,6 +805,8 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     nouns = {assign[t]: t for m in mechanisms for t, _ in m.causes}  # node -> its value-1 noun
     for m in mechanisms:
         nouns.setdefault(assign[m.effect], m.effect)  # a node caused only: its stated noun is the reference
+    for node in g.nodes:
+        nouns.setdefault(node, node)  # a node no statement names: its name
     x = assign[x_noun]
     sinks = [n for n in g.nodes if g.out_degree(n) == 0]
     y = max(sinks, key=lambda n: _overlap(nouns[n], outcome) + _overlap(n, outcome))
@@ -810,16 +815,17 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     taken: set[str] = set()
     ident = {n: _ident(n, taken) for n in sorted(g.nodes)}
     by_phrase = {p: ident[n] for p, n in assign.items()}
-    signs = {m: m.positive == (m.effect == nouns[assign[m.effect]]) for m in mechanisms}
-    if reading == "dataset":
-        for m in mechanisms:
-            partners = [o for o in mechanisms if o.statement == m.statement and o is not m]
-            if assign[m.effect] == x and not signs[m] and partners:
-                signs[m] = True
-                for o in partners:
-                    signs[o] = not signs[o]
-    equations = {ident[assign[m.effect]]: Mechanism(m.effect, signs[m], m.joiner, m.causes, m.statement)
-                 .expression(by_phrase) for m in mechanisms}
+    # an effect stated by a noun other than its node's value-1 noun is that node's value 0
+    signs = [m.positive == (m.effect == nouns[assign[m.effect]]) for m in mechanisms]
+    if reading == "dataset":  # the diamond-cut template: the negation its words put on X is V3's
+        for i, m in enumerate(mechanisms):
+            partners = [j for j, o in enumerate(mechanisms) if o.statement == m.statement and j != i]
+            if assign[m.effect] == x and not signs[i] and partners:
+                signs[i] = True
+                for j in partners:
+                    signs[j] = not signs[j]
+    equations = {ident[assign[m.effect]]: Mechanism(m.effect, sign, m.joiner, m.causes, m.statement)
+                 .expression(by_phrase) for m, sign in zip(mechanisms, signs, strict=True)}
     sources = sorted(n for n in g.nodes if g.in_degree(n) == 0 and n != x)
     given = [] if observed is None else _observations(observed, sources, nouns)
     model = scm_model(equations, ident.values())
