@@ -25,8 +25,12 @@ from neurosym.problem import Problem
 
 
 def _problem(fields: dict[str, Any], problem_id: str, row: dict[str, Any], question: str | None) -> dict[str, Any]:
-    return {"id": problem_id, "language": "scm", **fields, "expect": row.get("label", row.get("answer")),
-            "question": question or ""}
+    """The problem mapping; a row whose readings coincide (every probabilistic one) carries both names for
+    the one reading, so that `--option reading=strict` applies to a whole file."""
+    own = {"model": fields["model"], "query": fields["query"]}
+    readings = fields.get("readings") or {name: own for name in reader.READINGS}
+    return {"id": problem_id, "language": "scm", **own, "readings": readings,
+            "expect": row.get("label", row.get("answer")), "question": question or ""}
 
 
 def _v15(row: dict[str, Any], line_id: str, reading: str = "dataset") -> dict[str, Any]:

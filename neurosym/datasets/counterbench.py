@@ -113,10 +113,11 @@ def to_scm(row: dict[str, Any], reading: str = "dataset") -> tuple[str, str]:
 
 
 def _problem(row: dict[str, Any], line_id: str, reading: str) -> dict[str, Any]:
-    model, query = to_scm(row, reading)
+    """The row under `reading`, carrying every reading so that `--option reading=NAME` can pick another."""
+    readings = {name: dict(zip(("model", "query"), to_scm(row, name), strict=True)) for name in READINGS}
     problem_id = f"counterbench-{row.get('question_id', line_id)}-{row.get('type', '')}"
-    return {"id": problem_id, "language": "scm", "model": model, "query": query, "expect": row.get("answer"),
-            "question": row.get("question")}
+    return {"id": problem_id, "language": "scm", **readings[reading], "readings": readings,
+            "expect": row.get("answer"), "question": row.get("question")}
 
 
 def load(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:

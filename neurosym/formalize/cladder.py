@@ -618,7 +618,8 @@ def _source(g: nx.DiGraph, store: Store) -> str:
 def problem_fields(text: str | None, given_info: str | None, question: str, graph_id: str | None = None,
                    names: dict[str, str] | None = None, reading: str = "dataset") -> dict[str, Any]:
     """{model, query} of a CLadder row: v1.5's `prompt`, or the generator's given_info + question + graph.
-    `reading` matters to deterministic stories only (deterministic_fields)."""
+    `reading` matters to deterministic stories only (deterministic_fields); theirs also carry `readings`,
+    each reading's {model, query}, for the option `reading` to choose from."""
     if text is not None:
         body = PREAMBLE.sub("", text.strip())
         sentences = _sentences(body)
@@ -627,7 +628,7 @@ def problem_fields(text: str | None, given_info: str | None, question: str, grap
         question = sentences[-1]
         sentences = sentences[:-1]
         if any(s.startswith("We know that ") for s in sentences):
-            return deterministic_fields(sentences, question, reading=reading)
+            return _deterministic_readings(sentences, question, None, reading)
         graph = None
     else:
         sentences = _sentences(given_info or "")
@@ -635,7 +636,7 @@ def problem_fields(text: str | None, given_info: str | None, question: str, grap
             raise UnreadableText(f"unknown graph_id {graph_id!r}")
         graph = nx.DiGraph([tuple(e.split("->")) for e in GRAPHS[graph_id].split(",")])
         if any(s.startswith("We know that ") for s in sentences):
-            return deterministic_fields(sentences, question, graph, reading)
+            return _deterministic_readings(sentences, question, graph, reading)
     formal = formalize(sentences, question, graph, names)
     return {"model": formal.source, "query": "query " + formal.query}
 
@@ -832,3 +833,14 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     query = value_query(ident[y], [(ident[x], action == x_noun)], [(ident[n], v) for n, v in given],
                         asked=same_value(outcome, nouns[y]))
     return {"model": model, "query": query}
+
+
+READINGS = ("dataset", "strict")
+
+
+def _deterministic_readings(sentences: list[str], question: str, graph: nx.DiGraph | None,
+                            reading: str) -> dict[str, Any]:
+    if reading not in READINGS:
+        raise ValueError(f"unknown reading {reading!r} of a deterministic story (choose dataset or strict)")
+    readings = {name: deterministic_fields(sentences, question, graph, name) for name in READINGS}
+    return {**readings[reading], "readings": readings}

@@ -130,6 +130,9 @@ def test_the_diamond_cut_negation_is_the_generators() -> None:
             "direct effect on kwoz. We know that swoq causes not kwox and muvy. kwox and muvy causes kwoz. We "
             "observed an individual is swoq. Would an individual is kwoz if kwox instead of not kwox?")
     dataset, strict = problem_fields(text, None, ""), problem_fields(text, None, "", reading="strict")
+    assert dataset["readings"] == strict["readings"] == {
+        "dataset": {"model": dataset["model"], "query": dataset["query"]},
+        "strict": {"model": strict["model"], "query": strict["query"]}}
     assert "endogenous kwox := swoq\nendogenous muvy := not (swoq)" in dataset["model"]
     assert "endogenous kwox := not (swoq)\nendogenous muvy := swoq" in strict["model"]
     assert solve(dataset)[1] is False and solve(strict)[1] is True

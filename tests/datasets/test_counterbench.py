@@ -76,6 +76,23 @@ def test_an_observation_is_held_like_the_action_in_the_dataset_reading() -> None
             assert answer_query(program.model, program.queries[0])[:2] == (Status.SOLVED, True)
 
 
+def test_a_problem_carries_both_readings_and_the_option_picks_one() -> None:
+    from neurosym.datasets.counterbench import _problem
+    from neurosym.lang.scm import with_reading
+    from neurosym.problem import Problem
+
+    row = {"given_info": "We know that A causes not B. We observed B.",
+           "question": "Would B occur if not A instead of A?", "question_id": 7, "type": "conditional"}
+    problem = Problem.from_dict(_problem(row, "x", "dataset"), "x")
+    assert problem.formal["query"] == "query value B do(A = false, B = true)"
+    problem.options["reading"] = "strict"
+    assert with_reading(problem).formal["query"] == "query value B do(A = false) given A and B"
+    assert "readings" not in with_reading(problem).formal
+    problem.options["reading"] = "loose"
+    with pytest.raises(NeurosymError, match="has no reading 'loose' \\(readings: dataset, strict\\)"):
+        with_reading(problem)
+
+
 def test_an_unknown_reading_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown CounterBench reading 'loose'"):
         to_scm({"given_info": "We know that A causes B.", "question": "Would B occur if not A instead of A?"},
