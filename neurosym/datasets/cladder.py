@@ -85,6 +85,7 @@ def _generator(row: dict[str, Any], line_id: str, reading: str = "dataset") -> d
 def load(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:
     """Problems from CLadder v1.5 rows: a .jsonl file (or folder of them) or a .csv file. `reading`
     ('dataset' or 'strict') is how deterministic stories are read (docs/cladder.md)."""
+    reader.check_reading(reading)
     path = Path(path)
     if path.suffix == ".csv":
         return _csv(path, reading)
@@ -105,6 +106,7 @@ def _csv(path: Path, reading: str) -> Iterator[Problem]:
 
 def load_generator(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:
     """Problems from the CLadder generator's JSON file (a list of rows); `reading` as for `load`."""
+    reader.check_reading(reading)
     path = Path(path)
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))

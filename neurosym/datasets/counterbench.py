@@ -17,6 +17,7 @@ question becomes a query. Two readings of the question and the observations (doc
 - `strict`: the textbook counterfactual: "instead of X" and the observations are evidence about the
   factual world (abduction), so an observation the equations contradict is an input error:
     basic / conditional  -> value Y do(X = false) given X [and obs];  joint, nested -> given obs.
+  On the command line: `--option reading=strict` (each problem carries both readings).
 
 Anything else is a load error naming the sentence, never a guess.
 """
@@ -32,8 +33,10 @@ from neurosym.datasets import json_line_problems
 from neurosym.formalize.deterministic import (
     KEYWORDS,
     NAME,
+    READINGS,
     Literal,
     UnreadableStory,
+    check_reading,
     literals,
     read_mechanisms,
     scm_model,
@@ -41,7 +44,6 @@ from neurosym.formalize.deterministic import (
 )
 from neurosym.problem import Problem
 
-READINGS = ("dataset", "strict")
 BASIC = re.compile(rf"^Would ({NAME}) occur if not ({NAME}) instead of ({NAME})\?$")
 JOINT = re.compile(rf"^Would ({NAME}) occur if (.+)\?$")
 NESTED = re.compile(
@@ -86,8 +88,7 @@ def to_scm(row: dict[str, Any], reading: str = "dataset") -> tuple[str, str]:
     ...         "question": "Would B occur if not A instead of A?"}, reading="strict")[1]
     'query value B do(A = false) given A and B'
     """
-    if reading not in READINGS:
-        raise ValueError(f"unknown CounterBench reading {reading!r} (choose from {', '.join(READINGS)})")
+    check_reading(reading)
     info = str(row["given_info"]).strip()
     known, _, observed = info.partition("We observed")
     equations: dict[str, str] = {}
@@ -121,8 +122,8 @@ def _problem(row: dict[str, Any], line_id: str, reading: str) -> dict[str, Any]:
 
 
 def load(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:
-    """Problems from a CounterBench .jsonl file, or every .jsonl file in a folder, under `reading`."""
-    if reading not in READINGS:
-        raise ValueError(f"unknown CounterBench reading {reading!r} (choose from {', '.join(READINGS)})")
+    """Problems from a CounterBench .jsonl file, or every .jsonl file in a folder, under `reading`; each
+    carries both readings, so `--option reading=strict` picks the other on the command line."""
+    check_reading(reading)
     return json_line_problems(path, lambda row, line_id: _problem(row, line_id, reading),
                               lambda file, number: f"{file.stem}:{number}", "CounterBench")

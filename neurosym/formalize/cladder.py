@@ -38,8 +38,10 @@ from neurosym.causal.estimands import Store, Unidentified
 from neurosym.causal.ladder import answer_graph_query
 from neurosym.causal.model import Query
 from neurosym.formalize.deterministic import (
+    READINGS,
     Mechanism,
     UnreadableStory,
+    check_reading,
     phrase_term,
     read_mechanisms,
     scm_model,
@@ -771,8 +773,7 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     >>> fields["query"]
     'query value muvq do(yupt = false) given not zupj'
     """
-    if reading not in ("dataset", "strict"):
-        raise ValueError(f"unknown reading {reading!r} of a deterministic story (choose dataset or strict)")
+    check_reading(reading)
     g = nx.DiGraph() if graph is None else graph.copy()
     story: list[str] = []
     observed: str | None = None
@@ -835,12 +836,9 @@ def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph 
     return {"model": model, "query": query}
 
 
-READINGS = ("dataset", "strict")
-
 
 def _deterministic_readings(sentences: list[str], question: str, graph: nx.DiGraph | None,
                             reading: str) -> dict[str, Any]:
-    if reading not in READINGS:
-        raise ValueError(f"unknown reading {reading!r} of a deterministic story (choose dataset or strict)")
+    check_reading(reading)
     readings = {name: deterministic_fields(sentences, question, graph, name) for name in READINGS}
     return {**readings[reading], "readings": readings}

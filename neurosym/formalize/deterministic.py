@@ -19,6 +19,9 @@ from dataclasses import dataclass
 NAME = r"[A-Za-z][A-Za-z0-9_]*"
 KEYWORDS = {"and", "or", "not", "together", "cause", "causes"}
 
+READINGS = ("dataset", "strict")
+"""How a story's text is read: the dataset generator's meaning (the default), or word for word/textbook."""
+
 Literal = tuple[str, bool]
 """(term, positive): "A" is ("A", True), "not A" is ("A", False)."""
 
@@ -28,6 +31,19 @@ Term = Callable[[str, str], str]
 
 class UnreadableStory(ValueError):
     """A statement outside the deterministic stories' patterns; the message quotes it."""
+
+
+def check_reading(reading: str) -> str:
+    """The reading, or a ValueError naming the readings there are.
+
+    >>> check_reading("loose")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown reading 'loose' of a deterministic story (choose from dataset, strict)
+    """
+    if reading not in READINGS:
+        raise ValueError(f"unknown reading {reading!r} of a deterministic story (choose from {', '.join(READINGS)})")
+    return reading
 
 
 @dataclass(frozen=True)

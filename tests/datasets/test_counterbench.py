@@ -94,7 +94,7 @@ def test_a_problem_carries_both_readings_and_the_option_picks_one() -> None:
 
 
 def test_an_unknown_reading_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown CounterBench reading 'loose'"):
+    with pytest.raises(ValueError, match="unknown reading 'loose' of a deterministic story"):
         to_scm({"given_info": "We know that A causes B.", "question": "Would B occur if not A instead of A?"},
                reading="loose")
 
