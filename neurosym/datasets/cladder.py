@@ -25,14 +25,18 @@ from neurosym.problem import Problem
 
 
 def _problem(fields: dict[str, Any], problem_id: str, row: dict[str, Any], question: str | None) -> dict[str, Any]:
-    return {"id": problem_id, "language": "scm", **fields, "expect": row.get("label", row.get("answer")),
-            "question": question or ""}
+    """The problem mapping; a row whose readings coincide (every probabilistic one) carries both names for
+    the one reading, so that `--option reading=strict` applies to a whole file."""
+    own = {"model": fields["model"], "query": fields["query"]}
+    readings = fields.get("readings") or {name: own for name in reader.READINGS}
+    return {"id": problem_id, "language": "scm", **own, "readings": readings,
+            "expect": row.get("label", row.get("answer")), "question": question or ""}
 
 
-def _v15(row: dict[str, Any], line_id: str) -> dict[str, Any]:
+def _v15(row: dict[str, Any], line_id: str, reading: str = "dataset") -> dict[str, Any]:
     problem_id = f"cladder-{row.get('id', line_id)}-{row.get('query_type', '')}"
     try:
-        fields = reader.problem_fields(str(row["prompt"]), None, "")
+        fields = reader.problem_fields(str(row["prompt"]), None, "", reading=reading)
     except reader.UnreadableText as exc:
         raise ValueError(str(exc)) from None
     return _problem(fields, problem_id, row, str(row["prompt"]).rsplit(". ", 1)[-1])
@@ -67,38 +71,42 @@ def _json_names(row: dict[str, Any]) -> dict[str, str]:
     return names
 
 
-def _generator(row: dict[str, Any], line_id: str) -> dict[str, Any]:
+def _generator(row: dict[str, Any], line_id: str, reading: str = "dataset") -> dict[str, Any]:
     meta = row.get("meta") or {}
     problem_id = f"cladder-{row.get('question_id', line_id)}-{meta.get('query_type', '')}"
     try:
         fields = reader.problem_fields(None, str(row["given_info"]), str(row["question"]),
-                                       meta.get("graph_id"), _json_names(row))
+                                       meta.get("graph_id"), _json_names(row), reading)
     except reader.UnreadableText as exc:
         raise ValueError(str(exc)) from None
     return _problem(fields, problem_id, {**row, "query_type": meta.get("query_type")}, str(row["question"]))
 
 
-def load(path: Path, backend: str | None = None) -> Iterator[Problem]:
-    """Problems from CLadder v1.5 rows: a .jsonl file (or folder of them) or a .csv file."""
+def load(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:
+    """Problems from CLadder v1.5 rows: a .jsonl file (or folder of them) or a .csv file. `reading`
+    ('dataset' or 'strict') is how deterministic stories are read (docs/cladder.md)."""
+    reader.check_reading(reading)
     path = Path(path)
     if path.suffix == ".csv":
-        return _csv(path)
-    return json_line_problems(path, _v15, lambda file, number: f"{file.stem}:{number}", "CLadder v1.5")
+        return _csv(path, reading)
+    return json_line_problems(path, lambda row, line_id: _v15(row, line_id, reading),
+                              lambda file, number: f"{file.stem}:{number}", "CLadder v1.5")
 
 
-def _csv(path: Path) -> Iterator[Problem]:
+def _csv(path: Path, reading: str) -> Iterator[Problem]:
     with open(path, encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             problem_id = f"{path.stem}:{number}"
             try:
-                yield Problem.from_dict(_v15(row, problem_id), problem_id, source=str(path))
+                yield Problem.from_dict(_v15(row, problem_id, reading), problem_id, source=str(path))
             except (KeyError, ValueError) as exc:
                 yield Problem.broken(problem_id, f"{path}: line {number} is not a CLadder v1.5 row: {exc}",
                                      str(path), line=number)
 
 
-def load_generator(path: Path, backend: str | None = None) -> Iterator[Problem]:
-    """Problems from the CLadder generator's JSON file (a list of rows)."""
+def load_generator(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:
+    """Problems from the CLadder generator's JSON file (a list of rows); `reading` as for `load`."""
+    reader.check_reading(reading)
     path = Path(path)
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
@@ -108,6 +116,6 @@ def load_generator(path: Path, backend: str | None = None) -> Iterator[Problem]:
     for index, row in enumerate(rows if isinstance(rows, list) else [], start=1):
         problem_id = f"{path.stem}:{index}"
         try:
-            yield Problem.from_dict(_generator(row, problem_id), problem_id, source=str(path))
+            yield Problem.from_dict(_generator(row, problem_id, reading), problem_id, source=str(path))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             yield Problem.broken(problem_id, f"{path}: row {index} is not a CLadder generator row: {exc}", str(path))

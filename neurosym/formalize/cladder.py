@@ -17,6 +17,10 @@ statements (distinct variables within a sentence, the question's names): each re
 causal engine, and the readings that state the estimand's terms directly (fewest derivations) decide.
 If they disagree, the question is reported ambiguous; a sentence outside the templates is an error that
 quotes it. docs/cladder.md lists the templates.
+
+Deterministic stories (det-counterfactual: "We know that A causes B. ... Would Y if x instead of x'?") are
+structural equations, not probabilities: `deterministic_fields` places the statements (read by
+neurosym.formalize.deterministic, shared with CounterBench) on the stated graph and asks `value Y do(X = x)`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,16 @@ import networkx as nx
 from neurosym.causal.estimands import Store, Unidentified
 from neurosym.causal.ladder import answer_graph_query
 from neurosym.causal.model import Query
+from neurosym.formalize.deterministic import (
+    READINGS,
+    Mechanism,
+    UnreadableStory,
+    check_reading,
+    phrase_term,
+    read_mechanisms,
+    scm_model,
+    value_query,
+)
 from neurosym.result import Status
 
 PREAMBLE = re.compile(r"^Imagine a self-contained, hypothetical world with only the following conditions, "
@@ -222,7 +236,7 @@ def read_text(sentences: list[str], graph: nx.DiGraph | None) -> Reading:
         elif m := METHOD.match(sentence):
             methods[m.group(1)] = [_key(p) for p in re.split(r"\s+and\s+", m.group(4))] if m.group(4) else []
         elif re.match(r"^We know that ", sentence) or re.match(r"^We observed ", sentence):
-            raise UnreadableText(f"deterministic stories are not read yet: {sentence!r}")
+            raise UnreadableText(f"a deterministic story's sentence in a probabilistic one: {sentence!r}")
         else:
             raise UnreadableText(f"sentence outside CLadder's templates: {sentence!r}")
     statements: list[Statement] = []
@@ -604,8 +618,10 @@ def _source(g: nx.DiGraph, store: Store) -> str:
 
 
 def problem_fields(text: str | None, given_info: str | None, question: str, graph_id: str | None = None,
-                   names: dict[str, str] | None = None) -> dict[str, Any]:
-    """{model, query} of a CLadder row: v1.5's `prompt`, or the generator's given_info + question + graph."""
+                   names: dict[str, str] | None = None, reading: str = "dataset") -> dict[str, Any]:
+    """{model, query} of a CLadder row: v1.5's `prompt`, or the generator's given_info + question + graph.
+    `reading` matters to deterministic stories only (deterministic_fields); theirs also carry `readings`,
+    each reading's {model, query}, for the option `reading` to choose from."""
     if text is not None:
         body = PREAMBLE.sub("", text.strip())
         sentences = _sentences(body)
@@ -613,11 +629,216 @@ def problem_fields(text: str | None, given_info: str | None, question: str, grap
             raise UnreadableText("the prompt does not end with a question")
         question = sentences[-1]
         sentences = sentences[:-1]
+        if any(s.startswith("We know that ") for s in sentences):
+            return _deterministic_readings(sentences, question, None, reading)
         graph = None
     else:
         sentences = _sentences(given_info or "")
         if graph_id not in GRAPHS:
             raise UnreadableText(f"unknown graph_id {graph_id!r}")
         graph = nx.DiGraph([tuple(e.split("->")) for e in GRAPHS[graph_id].split(",")])
+        if any(s.startswith("We know that ") for s in sentences):
+            return _deterministic_readings(sentences, question, graph, reading)
     formal = formalize(sentences, question, graph, names)
     return {"model": formal.source, "query": "query " + formal.query}
+
+
+# -- deterministic stories (det-counterfactual) ------------------------------------------------------------
+
+Q_DET = re.compile(r"^Would (.+?) if (.+) instead of (.+)\?$")
+OBSERVED = re.compile(r"^We observed (.+?)\.?$")
+NEGATIONS = {"not", "no", "non", "never", "without", "absence", "lack", "don't", "doesn't", "isn't", "aren't",
+             "didn't", "won't", "cannot"}
+_FILLER = {"the", "a", "an", "of", "to", "is", "are", "be", "being", "been", "has", "have", "had", "do", "does",
+           "did", "by", "in", "on", "at", "for", "from", "with", "that", "who", "which", "and", "or", "person",
+           "people", "individual", "patient"}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "es", "ed", "s", "ion"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content(text: str) -> tuple[list[str], bool]:
+    """(stemmed content words, whether the text is negated an odd number of times)."""
+    tokens = [t.removesuffix("'s") for t in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())]
+    negations = sum(t in NEGATIONS for t in tokens)
+    return [_stem(t) for t in tokens if t not in NEGATIONS and t not in _FILLER], negations % 2 == 1
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word in two forms: the same stem, a shared 4-letter start ("decides", "decision"), or all but the
+    shorter's last letter ("dead", "death")."""
+    common = len(next((a[:i] for i in range(min(len(a), len(b)), 0, -1) if a[:i] == b[:i]), ""))
+    return a == b or common >= 4 or common >= max(3, min(len(a), len(b)) - 1)
+
+
+def _overlap(phrase: str, text: str) -> int:
+    """How many of the phrase's content words the text has (`_same_word`)."""
+    words_of_text = _content(text)[0]
+    return sum(any(_same_word(w, t) for t in words_of_text) for w in _content(phrase)[0])
+
+
+def same_value(sentence: str, phrase: str) -> bool:
+    """Whether a sentence states the value a noun phrase names: it has every content word of the phrase
+    and the same parity of negation ("the person has a low skill level" is not "high skill level").
+
+    >>> same_value("the alarm rings the next morning", "ringing alarm")
+    True
+    >>> same_value("the person avoids cholera", "cholera contraction")
+    False
+    >>> same_value("an individual is not zupj", "zupj")
+    False
+    """
+    words_of_phrase, negated_phrase = _content(phrase)
+    negated_sentence = _content(sentence)[1]
+    return _overlap(phrase, sentence) == len(words_of_phrase) and negated_phrase == negated_sentence
+
+
+def _assign_phrases(mechanisms: list[Mechanism], g: nx.DiGraph, fixed: dict[str, str]) -> dict[str, str]:
+    """Phrase -> graph node: the assignments under which every statement's causes are exactly its effect's
+    parents, every caused node is caused by one statement, and a node has one value-1 noun (the phrase it is
+    a cause by), and the `fixed` phrases are their nodes; among them the one whose phrases share most words
+    with the nodes' names."""
+    phrases = sorted({m.effect for m in mechanisms} | {t for m in mechanisms for t, _ in m.causes})
+    caused = {n for n in g.nodes if g.in_degree(n)}
+    best: list[dict[str, str]] = []
+    best_score = -1
+    nodes = sorted(g.nodes)
+    for choice in itertools.product(nodes, repeat=len(phrases)):
+        assign = dict(zip(phrases, choice, strict=True))
+        if any(assign.get(p, n) != n for p, n in fixed.items()):
+            continue
+        effects = [assign[m.effect] for m in mechanisms]
+        if len(set(effects)) != len(effects) or set(effects) != caused:
+            continue
+        if any({assign[t] for t, _ in m.causes} != set(g.predecessors(assign[m.effect]))
+               or len({assign[t] for t, _ in m.causes}) != len(m.causes) for m in mechanisms):
+            continue
+        nouns: dict[str, str] = {}
+        if any(nouns.setdefault(assign[t], t) != t for m in mechanisms for t, _ in m.causes):
+            continue
+        score = sum(_overlap(p, n) for p, n in assign.items())
+        if score > best_score:
+            best, best_score = [assign], score
+        elif score == best_score:
+            best.append(assign)
+    if not best:
+        raise UnreadableText("no reading of the statements fits the stated graph: "
+                             + "; ".join(f"{', '.join(t for t, _ in m.causes)} -> {m.effect}" for m in mechanisms))
+    if len(best) > 1:
+        raise UnreadableText(f"the statements fit the graph in {len(best)} ways equally well: "
+                             + " | ".join(", ".join(f"{p} = {n}" for p, n in a.items()) for a in best))
+    return best[0]
+
+
+def _observations(text: str, nodes: list[str], nouns: dict[str, str]) -> list[tuple[str, bool]]:
+    """(node, value) of each observed sentence ("the person has good health and the region has high
+    poverty"): the generator states one sentence per source node, so the text is split into that many
+    sentences, each the node whose noun (or name) it shares most words with, its value by `same_value`."""
+    pieces = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
+    if len(nodes) == 0 or len(pieces) < len(nodes):
+        raise UnreadableText(f"cannot read the observation {text!r} as a value of each of: {', '.join(nodes)}")
+    best: tuple[int, list[tuple[str, bool]]] | None = None
+    for cuts in itertools.combinations(range(1, len(pieces)), len(nodes) - 1):
+        bounds = [0, *cuts, len(pieces)]
+        items = [" and ".join(pieces[a:b]) for a, b in itertools.pairwise(bounds)]
+        for order in itertools.permutations(nodes):
+            score = sum(_overlap(nouns[n], item) + _overlap(n, item) for n, item in zip(order, items, strict=True))
+            if all(_overlap(nouns[n], item) + _overlap(n, item) for n, item in zip(order, items, strict=True)) and \
+                    (best is None or score > best[0]):
+                best = (score, [(n, same_value(item, nouns[n])) for n, item in zip(order, items, strict=True)])
+    if best is None:
+        raise UnreadableText(f"cannot read the observation {text!r} as a value of each of: {', '.join(nodes)}")
+    return best[1]
+
+
+def deterministic_fields(sentences: list[str], question: str, graph: nx.DiGraph | None = None,
+                         reading: str = "dataset") -> dict[str, str]:
+    """{model, query} of a det-counterfactual row: the stated graph's nodes, the equations its "We know
+    that" sentences state, the observed source values, and "Would Y if x instead of x'?" as
+    `value Y do(X = x) given ...` (`value not Y` when the question's sentence is Y's other value).
+    `graph` is CLadder's graph of the row (the generator's files state none; the treatment is its X).
+
+    CLadder's generator states a negated effect by the effect's value-0 noun, and its diamond-cut template
+    words "V1 causes not X and V3" where its equations negate V3, not X (the treatment, whose equation an
+    intervention cuts anyway); the `dataset` reading follows the equations, `strict` the words.
+
+    >>> fields = deterministic_fields([
+    ...     "Yupt has a direct effect on muvq.", "Zupj has a direct effect on muvq.",
+    ...     "We know that yupt and zupj causes muvq.", "We observed an individual is not zupj."],
+    ...     "Would an individual is muvq if not yupt instead of yupt?")
+    >>> fields["query"]
+    'query value muvq do(yupt = false) given not zupj'
+    """
+    check_reading(reading)
+    g = nx.DiGraph() if graph is None else graph.copy()
+    story: list[str] = []
+    observed: str | None = None
+    for sentence in sentences:
+        if m := EDGE.match(sentence):
+            for target in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(2)):
+                g.add_edge(_key(m.group(1)), _key(target))
+        elif UNOBSERVED.match(sentence):
+            continue
+        elif (m := OBSERVED.match(sentence)) and observed is None:
+            observed = m.group(1)
+        elif sentence.startswith("We know that") or (story and observed is None):
+            story.append(sentence)  # the generator starts its second statement lower-case
+        else:
+            raise UnreadableText(f"sentence outside CLadder's deterministic templates: {sentence!r}")
+    if not story or g.number_of_nodes() == 0:
+        raise UnreadableText("a deterministic story needs graph sentences and 'We know that' statements")
+    try:
+        mechanisms = read_mechanisms(" ".join(story), phrase_term)
+    except UnreadableStory as exc:
+        raise UnreadableText(str(exc)) from None
+    q = Q_DET.match(question.strip())
+    if not q:
+        raise UnreadableText(f"question outside CLadder's deterministic template: {question!r}")
+    outcome, action, original = q.group(1), q.group(2).strip().lower(), q.group(3).strip().lower()
+    cause_nouns = {t for m in mechanisms for t, _ in m.causes}
+    x_noun = next((p for p in (action, original) if p in cause_nouns), None)
+    if x_noun is None:
+        raise UnreadableText(f"neither {action!r} nor {original!r} is a cause the statements name: {question!r}")
+    assign = _assign_phrases(mechanisms, g, {} if graph is None else {x_noun: "X"})
+    nouns = {assign[t]: t for m in mechanisms for t, _ in m.causes}  # node -> its value-1 noun
+    for m in mechanisms:
+        nouns.setdefault(assign[m.effect], m.effect)  # a node caused only: its stated noun is the reference
+    for node in g.nodes:
+        nouns.setdefault(node, node)  # a node no statement names: its name
+    x = assign[x_noun]
+    sinks = [n for n in g.nodes if g.out_degree(n) == 0]
+    y = max(sinks, key=lambda n: _overlap(nouns[n], outcome) + _overlap(n, outcome))
+    if not _overlap(nouns[y], outcome) + _overlap(y, outcome):
+        raise UnreadableText(f"the question's outcome {outcome!r} names no variable of the graph")
+    taken: set[str] = set()
+    ident = {n: _ident(n, taken) for n in sorted(g.nodes)}
+    by_phrase = {p: ident[n] for p, n in assign.items()}
+    # an effect stated by a noun other than its node's value-1 noun is that node's value 0
+    signs = [m.positive == (m.effect == nouns[assign[m.effect]]) for m in mechanisms]
+    if reading == "dataset":  # the diamond-cut template: the negation its words put on X is V3's
+        for i, m in enumerate(mechanisms):
+            partners = [j for j, o in enumerate(mechanisms) if o.statement == m.statement and j != i]
+            if assign[m.effect] == x and not signs[i] and partners:
+                signs[i] = True
+                for j in partners:
+                    signs[j] = not signs[j]
+    equations = {ident[assign[m.effect]]: Mechanism(m.effect, sign, m.joiner, m.causes, m.statement)
+                 .expression(by_phrase) for m, sign in zip(mechanisms, signs, strict=True)}
+    sources = sorted(n for n in g.nodes if g.in_degree(n) == 0 and n != x)
+    given = [] if observed is None else _observations(observed, sources, nouns)
+    model = scm_model(equations, ident.values())
+    query = value_query(ident[y], [(ident[x], action == x_noun)], [(ident[n], v) for n, v in given],
+                        asked=same_value(outcome, nouns[y]))
+    return {"model": model, "query": query}
+
+
+
+def _deterministic_readings(sentences: list[str], question: str, graph: nx.DiGraph | None,
+                            reading: str) -> dict[str, Any]:
+    check_reading(reading)
+    readings = {name: deterministic_fields(sentences, question, graph, name) for name in READINGS}
+    return {**readings[reading], "readings": readings}

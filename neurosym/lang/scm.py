@@ -10,7 +10,7 @@ floats for probabilities; expected answers match with yes = true, no = false, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -648,11 +648,38 @@ FLOAT_TOLERANCE = 1e-6
 WORDS = {"yes": "true", "no": "false"}
 
 
+def with_reading(problem: Problem) -> Problem:
+    """The problem as its `reading` option reads it. Text that admits more than one formal reading (a
+    dataset's own convention beside the textbook one) carries each in the field `readings`, a mapping
+    {name: {model, query}} whose entries replace the problem's own; without the option the problem's own
+    model and query stand. A reading the problem does not have is an INPUT error naming the ones it has.
+
+    >>> p = Problem(id="p", language="scm", formal={"model": "exogenous A : bool", "query": "query value A",
+    ...             "readings": {"strict": {"query": "query value not A"}}}, options={"reading": "strict"})
+    >>> with_reading(p).formal
+    {'model': 'exogenous A : bool', 'query': 'query value not A'}
+    """
+    readings = problem.formal.get("readings")
+    formal = {k: v for k, v in problem.formal.items() if k != "readings"}
+    if readings is not None and not (isinstance(readings, dict) and all(
+            isinstance(r, dict) and set(r) <= {"model", "query"} for r in readings.values())):
+        raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r}: field 'readings' must map each reading's "
+                                             "name to its {model, query}")
+    chosen = problem.options.get("reading")
+    if chosen is None:
+        return replace(problem, formal=formal)
+    if not readings or chosen not in readings:
+        has = ", ".join(sorted(readings or {})) or "none"
+        raise NeurosymError(ErrorKind.INPUT, f"problem {problem.id!r} has no reading {chosen!r} (readings: {has})")
+    return replace(problem, formal={**formal, **readings[chosen]})
+
+
 class ScmLanguage(Language):
     name = "scm"
     suffixes = (".scm",)
 
     def program_from_problem(self, problem: Problem) -> Program:
+        problem = with_reading(problem)
         fields: dict[str, Any] = {"model": require_field(problem, "model")}
         if problem.formal.get("query") is not None:
             query = require_field(problem, "query", (str, list))
