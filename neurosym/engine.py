@@ -136,6 +136,16 @@ def run_text(problem: Problem, requested: str | None, check_only: bool, limits: 
                              outcome.backend, language=program.language, program=program)
 
 
+def read_text(problem: Problem) -> Program | ErrorInfo:
+    """Worker-side entry point for Engine.formalize_many: the problem's Program, or why there is none."""
+    try:
+        return formalize(problem)
+    except NeurosymError as exc:
+        return exc.info
+    except RecursionError:
+        return ErrorInfo(ErrorKind.INPUT, "text nested too deeply to process")
+
+
 def run_check(program: Program, limits: Limits) -> Outcome:
     """Worker-side entry point for `neurosym check`: parse and type-check only."""
     started = time.perf_counter()
@@ -363,8 +373,9 @@ class Engine:
             yield self._finish(window.popleft())
 
     def _model_of(self, problem: Problem) -> str | None:
-        """The model that formalizes this problem: natural-language text with a model named (problem first)."""
-        if problem.load_error is not None or problem.text is None:
+        """The model that formalizes this problem: natural-language text with a model named (problem first),
+        unless the problem names the deterministic reader of its text (a dataset's templated English)."""
+        if problem.load_error is not None or problem.text is None or "reader" in problem.options:
             return None
         return problem.model or self.model
 
@@ -407,6 +418,25 @@ class Engine:
                 label = formalizer.name if spec == CNL_SPEC else f"{formalizer.name} {spec}"
                 pending.result = decide(pending.problem.id, language, found, label, same)
                 pending.result.timings["formalize"] = seconds / len(group)
+
+    def formalize_many(self, problems: Sequence[Problem]) -> list[Program | ErrorInfo]:
+        """Each problem's Program, read in a worker under the problem's limits (a text problem by its reader,
+        a formal one as it stands), or an ErrorInfo saying why there is none (a timeout included), in order.
+        For callers that keep the formal problem itself (training tasks made from a dataset's English)."""
+        with self.pool.batch():
+            futures = []
+            for problem in problems:
+                limits = self._limits(problem)
+                futures.append((self.pool.submit(read_text, (problem,), limits.seconds, limits.memory_mb),
+                                time.monotonic(), limits.seconds))
+        found: list[Program | ErrorInfo] = []
+        for future, started, seconds in futures:
+            value = WorkerPool.outcome(future, started)
+            if isinstance(value, TaskFailure):
+                value = value.error or ErrorInfo(ErrorKind.INPUT, f"reading the text took longer than its limit "
+                                                                  f"of {seconds:g} s")
+            found.append(value)
+        return found
 
     def _solve_texts(self, problems: Sequence[Problem]) -> list[tuple[Program | None, Result]]:
         """`--model cnl`'s solve function: each text read and solved in a worker under its limits

@@ -5,7 +5,8 @@ the generator's JSON files (`given_info`, `question`, `meta.graph_id`). The gene
 graph sentences, so their graph is CLadder's graph of `meta.graph_id`, and the variable names a question
 uses are placed by the question's template (treatment X, outcome Y, the mediators on X's paths to Y); for
 backdoor questions the names the methods adjust for are placed by `meta.given_info` (the methods' sets).
-Rows the reader cannot read load as broken problems that quote the sentence (neurosym.formalize.cladder).
+Each row loads as a text problem for the `cladder` reader, which reads it in a sandbox worker under the
+row's limits; a row it cannot read is an `input` error that quotes the sentence (neurosym.formalize.cladder).
 """
 
 from __future__ import annotations
@@ -24,22 +25,20 @@ from neurosym.formalize import cladder as reader
 from neurosym.problem import Problem
 
 
-def _problem(fields: dict[str, Any], problem_id: str, row: dict[str, Any], question: str | None) -> dict[str, Any]:
-    """The problem mapping; a row whose readings coincide (every probabilistic one) carries both names for
-    the one reading, so that `--option reading=strict` applies to a whole file."""
-    own = {"model": fields["model"], "query": fields["query"]}
-    readings = fields.get("readings") or {name: own for name in reader.READINGS}
-    return {"id": problem_id, "language": "scm", **own, "readings": readings,
-            "expect": row.get("label", row.get("answer")), "question": question or ""}
+def _problem(problem_id: str, row: dict[str, Any], text: str, question: str, reading: str,
+             **reader_options: Any) -> dict[str, Any]:
+    """A text problem for the `cladder` reader: the row is read in a sandbox worker under its limits
+    (neurosym.formalize.cladder.formalize_problem), not here, since reading it can take seconds."""
+    return {"id": problem_id, "text": text, "question": question, "expect": row.get("label", row.get("answer")),
+            "options": {"reader": "cladder", "reading": reading, **reader_options}}
 
 
 def _v15(row: dict[str, Any], line_id: str, reading: str = "dataset") -> dict[str, Any]:
     problem_id = f"cladder-{row.get('id', line_id)}-{row.get('query_type', '')}"
-    try:
-        fields = reader.problem_fields(str(row["prompt"]), None, "", reading=reading)
-    except reader.UnreadableText as exc:
-        raise ValueError(str(exc)) from None
-    return _problem(fields, problem_id, row, str(row["prompt"]).rsplit(". ", 1)[-1])
+    prompt = row["prompt"]
+    if not isinstance(prompt, str):
+        raise ValueError(f"its prompt is {type(prompt).__name__}, not text")
+    return _problem(problem_id, row, prompt, prompt.rsplit(". ", 1)[-1], reading)
 
 
 def _json_names(row: dict[str, Any]) -> dict[str, str]:
@@ -74,12 +73,9 @@ def _json_names(row: dict[str, Any]) -> dict[str, str]:
 def _generator(row: dict[str, Any], line_id: str, reading: str = "dataset") -> dict[str, Any]:
     meta = row.get("meta") or {}
     problem_id = f"cladder-{row.get('question_id', line_id)}-{meta.get('query_type', '')}"
-    try:
-        fields = reader.problem_fields(None, str(row["given_info"]), str(row["question"]),
-                                       meta.get("graph_id"), _json_names(row), reading)
-    except reader.UnreadableText as exc:
-        raise ValueError(str(exc)) from None
-    return _problem(fields, problem_id, {**row, "query_type": meta.get("query_type")}, str(row["question"]))
+    return _problem(problem_id, {**row, "query_type": meta.get("query_type")}, str(row["given_info"]),
+                    str(row["question"]), reading, cladder_graph=meta.get("graph_id"),
+                    cladder_names=_json_names(row))
 
 
 def load(path: Path, backend: str | None = None, reading: str = "dataset") -> Iterator[Problem]:

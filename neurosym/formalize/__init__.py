@@ -10,6 +10,7 @@ from __future__ import annotations
 from neurosym.registry import LazyRegistry
 from neurosym.result import ErrorKind
 
-TEXT_READERS = LazyRegistry("text reader", {"cnl": "neurosym.formalize.cnl:formalize_problem"},
+TEXT_READERS = LazyRegistry("text reader", {"cnl": "neurosym.formalize.cnl:formalize_problem",
+                                            "cladder": "neurosym.formalize.cladder:formalize_problem"},
                             unknown_kind=ErrorKind.INPUT)
 DEFAULT_READER = "cnl"

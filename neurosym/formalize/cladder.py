@@ -47,7 +47,9 @@ from neurosym.formalize.deterministic import (
     scm_model,
     value_query,
 )
-from neurosym.result import Status
+from neurosym.lang.base import Program
+from neurosym.problem import Problem
+from neurosym.result import ErrorKind, NeurosymError, Status
 
 PREAMBLE = re.compile(r"^Imagine a self-contained, hypothetical world with only the following conditions, "
                       r"and without any unmentioned factors or causal relationships:\s*")
@@ -641,6 +643,37 @@ def problem_fields(text: str | None, given_info: str | None, question: str, grap
             return _deterministic_readings(sentences, question, graph, reading)
     formal = formalize(sentences, question, graph, names)
     return {"model": formal.source, "query": "query " + formal.query}
+
+
+def formalize_problem(problem: Problem) -> Program:
+    """The text reader `cladder` (formalize.TEXT_READERS): a CLadder row read into an SCM program. The
+    engine calls it in a sandbox worker under the row's limits, since choosing a reading solves every
+    consistent assignment of phrases to variables with the causal engine (seconds on some rows).
+
+    A v1.5 row is its `prompt` (the problem's text); a generator row is its `given_info` (the text), its
+    question, and the options `cladder_graph` and `cladder_names` (neurosym.datasets.cladder). Option
+    `reading` ('dataset', the default, or 'strict') reads the deterministic stories.
+
+    >>> program = formalize_problem(Problem(id="r", text="Husband has a direct effect on alarm clock. The overall "
+    ...     "probability of alarm set by husband is 10%. For husbands that don't set the alarm, the probability "
+    ...     "of ringing alarm is 20%. For husbands that set the alarm, the probability of ringing alarm is 70%. "
+    ...     "Will alarm set by husband increase the chance of ringing alarm?", options={"reader": "cladder"}))
+    >>> program.language, program.fields["query"]
+    ('scm', 'query ate(husband, alarm_clock) > 1/200')
+    """
+    options = dict(problem.options)
+    try:
+        reading = check_reading(str(options.get("reading", "dataset")))
+        if options.get("cladder_graph") is not None:
+            fields = problem_fields(None, str(problem.text), str(problem.question or ""), str(options["cladder_graph"]),
+                                    dict(options.get("cladder_names") or {}), reading)
+        else:
+            fields = problem_fields(str(problem.text), None, "", reading=reading)
+    except (UnreadableText, ValueError) as exc:
+        raise NeurosymError(ErrorKind.INPUT, f"CLadder row {problem.id!r}: {exc}") from None
+    consumed = ("reader", "reading", "cladder_graph", "cladder_names")  # the program is read: they are spent
+    return Program("scm", {"model": fields["model"], "query": fields["query"]}, origin="cladder",
+                   options={k: v for k, v in options.items() if k not in consumed})
 
 
 # -- deterministic stories (det-counterfactual) ------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 
 from neurosym.engine import Engine
 from neurosym.problem import Problem
-from neurosym.result import Status
+from neurosym.result import ErrorInfo, Status
 from neurosym.rewards.answers import _holds, say
 
 NAMES = ["Ann", "Bo", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kim", "Lu"]
@@ -140,10 +140,34 @@ def from_dataset(fmt: str, path: str | Path, limit: int | None = None, check: bo
         if limit is not None and len(problems) >= limit:
             break
         problems.append(problem)
+    problems, unread = formal_problems(problems, engine)
     if not check:
-        return [p for p in problems if p.load_error is None], [f"{p.id}: {p.load_error}" for p in problems
-                                                               if p.load_error is not None]
-    return solved_as_claimed(problems, engine)
+        return [p for p in problems if p.load_error is None], unread + [
+            f"{p.id}: {p.load_error}" for p in problems if p.load_error is not None]
+    kept, dropped = solved_as_claimed(problems, engine)
+    return kept, unread + dropped
+
+
+def formal_problems(problems: list[Problem], engine: Engine | None = None) -> tuple[list[Problem], list[str]]:
+    """The problems with a dataset's English read into formal fields (rows whose text names a reader, as
+    CLadder's do; read in the engine's workers under each row's limits), the text kept for program mode;
+    and why each row that could not be read was dropped. Other problems pass through."""
+    to_read = [i for i, p in enumerate(problems)
+               if p.load_error is None and p.text is not None and "reader" in p.options]
+    if not to_read:
+        return problems, []
+    read = dict(zip(to_read, (engine or Engine()).formalize_many([problems[i] for i in to_read]), strict=True))
+    kept, dropped = [], []
+    for index, problem in enumerate(problems):
+        program = read.get(index)
+        if program is None:
+            kept.append(problem)
+        elif isinstance(program, ErrorInfo):
+            dropped.append(f"{problem.id}: {program}")
+        else:
+            kept.append(replace(problem, language=program.language, formal=dict(program.fields),
+                                options=dict(program.options)))  # the reader's own options are spent
+    return kept, dropped
 
 
 # -------------------------------------------------------------------------------------------- generators

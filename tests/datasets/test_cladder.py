@@ -9,11 +9,11 @@ import pytest
 
 from neurosym.backends.causal import CausalBackend
 from neurosym.datasets.cladder import load, load_generator
-from neurosym.formalize.cladder import UnreadableText, problem_fields, same_value
+from neurosym.formalize.cladder import UnreadableText, formalize_problem, problem_fields, same_value
 from neurosym.lang import get_language
 from neurosym.lang.base import Program
 from neurosym.problem import Limits
-from neurosym.result import Status
+from neurosym.result import ErrorKind, NeurosymError, Status
 
 PREFIX = ("Imagine a self-contained, hypothetical world with only the following conditions, and without any "
           "unmentioned factors or causal relationships: ")
@@ -58,12 +58,13 @@ def test_the_v15_sample(data_dir) -> None:
     scm = get_language("scm")
     problems = list(load(data_dir / "cladder" / "sample.jsonl"))
     assert len(problems) == 128
-    assert [p.id for p in problems if p.load_error] == []  # every row reads, the deterministic stories too
+    assert [p.id for p in problems if p.load_error] == []
+    assert all(p.text and p.options["reader"] == "cladder" for p in problems)  # read in a worker, not at load
     lines = (data_dir / "cladder" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
     kinds = {f"cladder-{r['id']}-{r['query_type']}": r["query_type"] for r in map(json.loads, lines)}
     correct, unknown, deterministic = 0, 0, 0
-    for problem in problems:
-        status, answer, _ = solve(problem.formal)
+    for problem in problems:  # every row reads, the deterministic stories too
+        status, answer, _ = solve(formalize_problem(problem).fields)
         unknown += status == Status.UNKNOWN
         right = status == Status.SOLVED and scm.answers_match(answer, problem.expect)
         correct += right
@@ -162,8 +163,30 @@ def test_a_deterministic_sentence_outside_the_templates_is_an_error_quoting_it(s
 @pytest.mark.slow
 def test_the_generator_file_reads(data_dir) -> None:
     problems = list(load_generator(data_dir / "cladder" / "test-generate-easy.json"))
-    assert len(problems) == 844
-    assert sum(p.load_error is None for p in problems) >= 810  # 816 read; docs/cladder.md lists the rest
+    assert len(problems) == 844 and all(p.load_error is None for p in problems)
+    read = 0
+    for problem in problems:
+        try:
+            formalize_problem(problem)
+            read += 1
+        except NeurosymError as exc:
+            assert exc.info.kind == ErrorKind.INPUT and problem.id in exc.info.message
+    assert read >= 810  # 816 read; docs/cladder.md lists the rest
+
+
+def test_rows_are_read_in_the_worker_under_their_limit(engine, data_dir, tmp_path) -> None:
+    """The engine reads each row in a sandbox worker (reader `cladder`), with the dataset's answers; a row
+    outside the templates is that row's input error quoting the sentence, and the batch goes on."""
+    rows = [json.loads(line) for line in
+            (data_dir / "cladder" / "sample.jsonl").read_text(encoding="utf-8").splitlines()[:6]]
+    odd = {**rows[0], "id": "odd", "prompt": PREFIX + "Husband usually wins. " + STORY + "Why does it ring?"}
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [*rows, odd]), encoding="utf-8")
+    problems = list(load(tmp_path / "rows.jsonl"))
+    results = engine.solve_many(problems)
+    assert [r.id for r in results] == [p.id for p in problems]
+    assert all(r.status == Status.SOLVED and r.language == "scm" and r.correct for r in results[:-1])
+    assert results[-1].status == Status.ERROR and results[-1].error.kind == ErrorKind.INPUT
+    assert "Husband usually wins." in results[-1].error.message
 
 
 # CLadder's deterministic templates, in the generator's words (graphs/stories/deterministic.py), each with

@@ -53,6 +53,19 @@ def test_dataset_export_drops_tasks_the_solver_disagrees_with(data_dir, engine):
     assert all(":" in reason for reason in dropped)
 
 
+def test_cladder_rows_become_formal_causal_tasks_read_in_the_workers(data_dir, engine):
+    """CLadder rows load as English for the `cladder` reader; a task set needs their formal model, read in
+    the engine's workers. Answer mode shows the model; program mode shows the English as the story."""
+    problems, dropped = tasks.from_dataset("cladder", data_dir / "cladder" / "sample.jsonl", limit=8, engine=engine)
+    assert len(problems) == 8 and dropped == []
+    assert all(p.language == "scm" and "reader" not in p.options for p in problems)
+    answer = next(tasks.records(problems, "cladder"))
+    assert answer.prompt.startswith("Structural causal model:\ngraph ") and answer.task["query"].startswith("query")
+    assert Verifier(engine=engine).verify(answer.task, f"<answer>{problems[0].expect}</answer>").status == "correct"
+    program = next(tasks.records(problems, "cladder", mode="program"))
+    assert program.prompt.startswith("Imagine a self-contained") and program.task["language"] == "scm"
+
+
 def test_tasks_command_writes_jsonl_and_verl_parquet(tmp_path, data_dir, capsys):
     import pyarrow.parquet as pq
 
