@@ -98,11 +98,14 @@ HOSTILE = {
     "endless loop": ("prolog", "```prolog\nloop :- loop.\n?- loop.\n```"),
     "deep formula": ("fol", "```fol\n" + "¬(" * 3000 + "P(a)" + ")" * 3000 + "\n⊢ P(a)\n```"),
     "1 MB formula": ("fol", "```fol\n" + "P(a) ∧ " * 150_000 + "P(a)\n⊢ P(a)\n```"),
-    "exploding domain": ("pddl", "```pddl\n(define (domain d) (:requirements :strips) (:predicates (p ?a ?b ?c ?d ?e))"
-                                 "\n (:action go :parameters (?a ?b ?c ?d ?e) :precondition (p ?a ?b ?c ?d ?e)"
-                                 " :effect (not (p ?a ?b ?c ?d ?e))))\n(define (problem q) (:domain d) (:objects "
-                                 + " ".join(f"o{i}" for i in range(80)) + ") (:init (p o1 o2 o3 o4 o5))"
-                                 " (:goal (p o0 o0 o0 o0 o0)))\n```"),
+    # 80^5 reachable ground actions: grounding explodes in any planner (a goal nothing adds would not: Fast
+    # Downward's translator proves it unreachable at once)
+    "exploding domain": ("pddl", "```pddl\n(define (domain d) (:requirements :strips) (:predicates (o ?a) "
+                                 "(p ?a ?b ?c ?d ?e))\n (:action go :parameters (?a ?b ?c ?d ?e) :precondition "
+                                 "(and (o ?a) (o ?b) (o ?c) (o ?d) (o ?e)) :effect (p ?a ?b ?c ?d ?e)))\n"
+                                 "(define (problem q) (:domain d) (:objects "
+                                 + " ".join(f"o{i}" for i in range(80)) + ") (:init "
+                                 + " ".join(f"(o o{i})" for i in range(80)) + ") (:goal (p o0 o1 o2 o3 o4)))\n```"),
 }
 
 
@@ -147,8 +150,9 @@ def _worker_pids() -> list[int]:
 @pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_no_verdict(engine):
     verifier = Verifier({"item_seconds": 20.0}, engine=engine)
-    # Each item counts for about half a second in its worker, so the kill lands mid-batch.
-    block = "```prolog\ncount(N, N) :- !.\ncount(I, N) :- J is I + 1, count(J, N).\n?- count(0, 1500000).\n```"
+    # Each item counts for a second or more in its worker (45M inferences), so the kill lands mid-batch
+    # however fast the machine (1.5M counted in a blink on a quiet one, and the batch was over first).
+    block = "```prolog\ncount(N, N) :- !.\ncount(I, N) :- J is I + 1, count(J, N).\n?- count(0, 15000000).\n```"
     tasks = [{"language": "prolog", "mode": "program", "expect": "true"}] * 8
     verifier.verify(tasks[0], block)  # warm the workers so there is one to kill
     killed: list[int] = []
@@ -166,7 +170,7 @@ def test_a_worker_killed_mid_batch_loses_no_verdict(engine):
     killer = threading.Thread(target=kill_one)
     killer.start()
     # Distinct programs, so no verdict comes from the verifier's cache and every item runs in a worker.
-    verdicts = verifier.verify_batch(tasks, [block.replace("1500000", str(1500000 + i)) for i in range(8)])
+    verdicts = verifier.verify_batch(tasks, [block.replace("15000000", str(15000000 + i)) for i in range(8)])
     done.set()
     killer.join()
     assert killed, "no worker was killed while the batch ran"
