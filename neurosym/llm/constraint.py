@@ -15,9 +15,10 @@ fill is followed by `is_error()`, and every sequence starts from a copy of a fre
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from neurosym.llm.base import GrammarError, LLMError
@@ -91,9 +92,157 @@ class CompiledGrammar:
     name: str
     lark_text: str
     _prototype: llguidance.LLMatcher
+    _tokenizer: llguidance.LLTokenizer | None = field(default=None, repr=False)
+    _containing: dict[bytes, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def matcher(self) -> llguidance.LLMatcher:
         return self._prototype.deep_copy()
+
+    @cached_property
+    def closing_ids(self) -> tuple[int, ...]:
+        """Ids of the tokenizer's closing tokens for this grammar (see `closing_token_ids`), found once."""
+        return closing_token_ids(self.lark_text, self._need_tokenizer())
+
+    @cached_property
+    def enclosures(self) -> Enclosures:
+        """The grammar's comments and quoted strings (see `Enclosures`)."""
+        return Enclosures.of(self.lark_text)
+
+    @cached_property
+    def idle_ids(self) -> tuple[int, ...]:
+        """Ids of the tokens that never bring a sentence nearer its end: whitespace only, or opening a comment."""
+        tokenizer, openers = self._need_tokenizer(), self.enclosures.openers
+        return tuple(i for i in range(tokenizer.vocab_size) if not tokenizer.is_special_token(i) and (
+            not (text := tokenizer.decode_bytes([i])).strip() or any(o in text for o in openers)))
+
+    def ids_containing(self, text: bytes) -> tuple[int, ...]:
+        """Ids of the tokens whose bytes contain `text` (the way out of a comment or a quoted string)."""
+        if text not in self._containing:
+            tokenizer = self._need_tokenizer()
+            self._containing[text] = tuple(i for i in range(tokenizer.vocab_size) if not
+                                           tokenizer.is_special_token(i) and text in tokenizer.decode_bytes([i]))
+        return self._containing[text]
+
+    def _need_tokenizer(self) -> llguidance.LLTokenizer:
+        if self._tokenizer is None:
+            raise LLMError(f"{self.name}: compiled without a tokenizer, so its tokens are unknown")
+        return self._tokenizer
+
+
+def closing_literals(lark_text: str) -> frozenset[str]:
+    """The literal strings that end a construct of the grammar: the last symbol of a rule alternative of
+    two or more symbols, when it is a string ("." after a Prolog clause, ")" after arguments, "]", "}").
+
+    Writing one of them, where the grammar allows it, brings a sample nearer to a whole sentence; the
+    wind-down of `hf.GrammarProcessor` favours them near the end of a sample's budget.
+
+    Examples:
+        >>> sorted(closing_literals('start: "(" start ")" | "x" | "[" "]"'))
+        [')', ']']
+        >>> sorted(closing_literals(resolve_grammar("prolog")[1]))
+        [')', '.', ']', '}']
+    """
+    import lark
+
+    parser = lark.Lark(lark_text, start="start", parser="earley")
+    literals = {t.name: t.pattern.value for t in parser.terminals if t.pattern.type == "str"}
+    return frozenset(literals[rule.expansion[-1].name] for rule in parser.rules
+                     if len(rule.expansion) >= 2 and rule.expansion[-1].name in literals)
+
+
+@dataclass(frozen=True)
+class Enclosures:
+    r"""A grammar's traps for a sample that should end: comments and quoted strings, as (opener, closer) byte
+    pairs. Inside one nearly every token is allowed and only its closer gets out, so the wind-down of
+    `hf.GrammarProcessor` favours the closer there, and counts tokens that open a comment as idle.
+
+    Found from the terminals: line comments the grammar %ignores (/OPENER[^\n]*/, closed by a newline),
+    block comments it %ignores (/\\/\\*...\\*\\// style: a two-character opener, closed by its mirror image),
+    quoted terminals (/Q...Q/ for Q in ' " `, closed by Q, backslash escapes inside).
+
+    Examples:
+        >>> sorted(Enclosures.of(resolve_grammar("prolog")[1]).pairs)  # doctest: +NORMALIZE_WHITESPACE
+        [(b'"', b'"'), (b'%', b'\n'), (b"'", b"'"), (b'/*', b'*/'), (b'`', b'`')]
+        >>> e = Enclosures(((b"%", b"\n"), (b"'", b"'"), (b"/*", b"*/")))
+        >>> e.scan(None, b"p('a\\'b") , e.scan(None, b"p('a') % it's"), e.scan(None, b"a /* b */ c /")
+        ((b"'", b''), (b'\n', b''), (None, b'/'))
+    """
+
+    pairs: tuple[tuple[bytes, bytes], ...]
+
+    @classmethod
+    def of(cls, lark_text: str) -> Enclosures:
+        import re
+
+        import lark
+
+        parser = lark.Lark(lark_text, start="start", parser="earley")
+        pairs = set()
+        for terminal in parser.terminals:
+            value, ignored = terminal.pattern.value, terminal.name in parser.ignore_tokens
+            line = re.fullmatch(r"((?:\\.|[^\\\[\](){}*+?|.^$])+)\[\^\n\]\*", value)
+            block = re.fullmatch(r"\\(\W)\\?(\W).*\\\1", value, re.DOTALL)
+            if ignored and line:
+                pairs.add((re.sub(r"\\(.)", r"\1", line.group(1)).encode(), b"\n"))
+            elif ignored and block:
+                pairs.add(((block.group(1) + block.group(2)).encode(), (block.group(2) + block.group(1)).encode()))
+            elif terminal.pattern.type == "re" and len(value) > 2 and value[0] == value[-1] and value[0] in "'\"`":
+                pairs.add((value[0].encode(), value[0].encode()))
+        return cls(tuple(sorted(pairs)))
+
+    @property
+    def openers(self) -> tuple[bytes, ...]:
+        """Openers of comments (not of quoted strings, which are terms)."""
+        return tuple(opener for opener, closer in self.pairs if opener != closer)
+
+    def scan(self, closer: bytes | None, text: bytes) -> tuple[bytes | None, bytes]:
+        """Read `text` on from a state (the closer awaited, or None); return the new state and the unread
+        tail: the last bytes when they may be the start of an opener or closer split across tokens."""
+        markers = [closer] if closer else [opener for opener, _ in self.pairs]
+        i = 0
+        while i < len(text):
+            rest = text[i:]
+            if any(len(rest) < len(m) and m.startswith(rest) for m in markers):
+                return closer, rest
+            if closer is not None:
+                if rest[:1] == b"\\" and len(closer) == 1 and closer != b"\n":
+                    i += 1
+                elif rest.startswith(closer):
+                    i += len(closer) - 1
+                    closer, markers = None, [opener for opener, _ in self.pairs]
+            else:
+                found = next(((o, c) for o, c in self.pairs if rest.startswith(o)), None)
+                if found:
+                    i += len(found[0]) - 1
+                    closer, markers = found[1], [found[1]]
+            i += 1
+        return closer, b""
+
+
+def closing_token_ids(lark_text: str, tokenizer: llguidance.LLTokenizer) -> tuple[int, ...]:
+    """Ids of the tokens whose text, stripped of whitespace, is one or more closing literals in a row
+    (")", ")).", ".\\n"), except those that spell another terminal of the grammar (Prolog's ".." operator);
+    the mask still decides, step by step, which of them are allowed."""
+    import re
+
+    import lark
+
+    literals = closing_literals(lark_text)
+    wanted = sorted((lit.encode() for lit in literals if lit), key=len, reverse=True)
+    parser = lark.Lark(lark_text, start="start", parser="earley")
+    others = [re.compile(t.pattern.to_regexp()) for t in parser.terminals if t.pattern.value not in literals]
+
+    def closes(text: bytes) -> bool:
+        return any(text.startswith(lit) and (len(lit) == len(text) or closes(text[len(lit):]))
+                   for lit in wanted)
+
+    def spells_another(text: bytes) -> bool:
+        decoded = text.decode("utf-8", errors="replace")
+        return any(pattern.fullmatch(decoded) for pattern in others)
+
+    return tuple(i for i in range(tokenizer.vocab_size)
+                 if not tokenizer.is_special_token(i) and (text := tokenizer.decode_bytes([i]).strip())
+                 and closes(text) and not spells_another(text))
 
 
 # llguidance's default of 50,000 Earley items per mask is too few for Prolog with a 131k-token vocabulary:
@@ -131,7 +280,7 @@ def compile_grammar(grammar: str, tokenizer: llguidance.LLTokenizer | None = Non
         prototype = ll.LLMatcher(tokenizer, serialized, log_level=0, limits=limits)
         if prototype.is_error():
             raise GrammarError(f"{name}: llguidance cannot compile the grammar: {prototype.get_error()}")
-    return CompiledGrammar(name, lark_text, prototype)
+    return CompiledGrammar(name, lark_text, prototype, tokenizer)
 
 
 def _shift_lines(message: str) -> str:
@@ -163,6 +312,38 @@ def apply_bitmask(logits: torch.Tensor, bitmask: torch.Tensor) -> None:
     logits[:, :width].masked_fill_(~allowed[:, :width], float("-inf"))
     if vocab > width:
         logits[:, width:] = float("-inf")
+
+
+def raise_share(logits: torch.Tensor, chosen: torch.Tensor, share: float) -> None:
+    """Raise, in place, the probability that softmax(logits) gives the `chosen` tokens (a boolean mask of
+    logits' shape) to at least `share` in each row, keeping the odds among chosen tokens and among the others.
+
+    A floor, not a bonus: it is independent of the logits' scale and the vocabulary's size, and it leaves
+    a row alone where the model already gives the chosen tokens that much (or none of them is allowed).
+    At share 1 every other token is forbidden.
+
+    Examples:
+        >>> import torch
+        >>> logits = torch.tensor([[0.0, 0.0, 0.0, 0.0], [5.0, 0.0, float("-inf"), 0.0]])
+        >>> chosen = torch.tensor([[True, False, False, False], [True, False, False, False]])
+        >>> raise_share(logits, chosen, 0.5)
+        >>> [round(p, 3) for p in logits.softmax(-1)[:, 0].tolist()]  # 0.25 raised; 0.987 left alone
+        [0.5, 0.987]
+    """
+    import torch
+
+    if share <= 0:
+        return
+    inside = logits.masked_fill(~chosen, float("-inf")).logsumexp(-1)
+    outside = logits.masked_fill(chosen, float("-inf")).logsumexp(-1)
+    if share >= 1:
+        rows = torch.isfinite(inside)
+        logits[rows] = logits[rows].masked_fill(~chosen[rows], float("-inf"))
+        return
+    target = math.log(share / (1 - share))
+    lift = (target - (inside - outside)).clamp(min=0)
+    lift = torch.where(torch.isfinite(inside) & torch.isfinite(outside), lift, torch.zeros_like(lift))
+    logits.add_(torch.where(chosen, lift.unsqueeze(-1), torch.zeros((), dtype=logits.dtype)))
 
 
 def allowed_tokens(bitmask_row: torch.Tensor, vocab: int) -> list[int]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from neurosym.llm.base import Completion, LLMError, check_request, cut_at_stop
-from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar
+from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar, raise_share
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
@@ -41,7 +41,7 @@ class TransformersClient:
     the Hugging Face hub; off by default, so a missing path fails at once instead of trying the network)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, spec: str = "transformers:<in memory>",
-                 device: str = "auto", end_bias: float = 0.0, context: int | None = None,
+                 device: str = "auto", end_bias: float = 0.0, wind_down: float = 0.0, context: int | None = None,
                  batch_size: int | None = None, mask_threads: int | None = None) -> None:
         torch, transformers = _import_torch()
         if not isinstance(tokenizer, transformers.PreTrainedTokenizerFast):
@@ -54,6 +54,9 @@ class TransformersClient:
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
         self.end_bias = float(end_bias)
+        if not 0.0 <= wind_down <= 1.0:
+            raise LLMError(f"{spec}: wind_down is a share of max_tokens, from 0 (off) to 1; got {wind_down!r}")
+        self.wind_down = float(wind_down)
         self.context = context or _context_length(model, tokenizer)
         self.batch_size = batch_size
         self.mask_threads = mask_threads
@@ -153,8 +156,9 @@ class TransformersClient:
         processor = None
         processors = transformers.LogitsProcessorList()
         if compiled is not None:
-            processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.end_bias,
-                                         self.ll_tokenizer(), self.mask_seconds, self.mask_threads)
+            processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.ll_tokenizer(),
+                                         self.mask_seconds, end_bias=self.end_bias, wind_down=self.wind_down,
+                                         temperature=temperature, threads=self.mask_threads)
             processors.append(processor)
         sampling = temperature > 0
         config = transformers.GenerationConfig(
@@ -189,21 +193,29 @@ class GrammarProcessor:
 
     Called once per step with every row's tokens so far; a row's newest token is consumed by its matcher
     first (rows that already ended are skipped). A matcher in error ends its row with end-of-sequence and
-    the error is kept for the row's Completion.
+    the error is kept for the row's Completion. Per step the work on the logits is a few whole-batch tensor
+    operations; Python loops run over rows only for the matchers.
     """
 
     def __init__(self, compiled: CompiledGrammar, rows: int, prompt_width: int, budget: int,
-                 eos_ids: list[int], end_bias: float, ll_tokenizer: Any, timings: list[float],
-                 threads: int | None = None) -> None:
+                 eos_ids: list[int], ll_tokenizer: Any, timings: list[float], *, end_bias: float = 0.0,
+                 wind_down: float = 0.0, temperature: float = 1.0, threads: int | None = None) -> None:
         import llguidance
         import llguidance.torch
 
+        self.compiled = compiled
         self.matchers = [compiled.matcher() for _ in range(rows)]
         self.grammar_name = compiled.name
         self.prompt_width = prompt_width
         self.budget = budget
         self.eos_ids = eos_ids
         self.end_bias = end_bias
+        self.wind_down = wind_down
+        self.temperature = temperature if temperature > 0 else 1.0
+        self.closing_ids = list(compiled.closing_ids) if wind_down > 0 else []
+        self.idle_ids = list(compiled.idle_ids) if wind_down > 0 else []
+        # per row while the wind-down is on: the closer of the comment or string it is in, and unread bytes
+        self.enclosed: list[tuple[bytes | None, bytes]] = [(None, b"")] * rows
         self.ll_tokenizer = ll_tokenizer
         self.executor = llguidance.LLExecutor(num_threads=threads)
         self.bitmask = llguidance.torch.allocate_token_bitmask(rows, ll_tokenizer.vocab_size)
@@ -212,23 +224,28 @@ class GrammarProcessor:
         self.errors: dict[int, str] = {}
         self.timings = timings
 
+    def ending_share(self, used: int) -> float:
+        """The floor on the probability of ending moves for the token after `used` tokens: 0 before the last
+        `wind_down` share of the budget, then rising linearly to 1 at the last token.
+
+        Examples:
+            >>> p = GrammarProcessor.__new__(GrammarProcessor)
+            >>> p.budget, p.wind_down = 100, 0.5
+            >>> [p.ending_share(u) for u in (0, 49, 74, 99)]
+            [0.0, 0.0, 0.5, 1.0]
+        """
+        if self.wind_down <= 0:
+            return 0.0
+        progress = (used + 1) / self.budget
+        return min(1.0, max(0.0, (progress - (1 - self.wind_down)) / self.wind_down))
+
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         import llguidance.torch
         import torch
 
         used = input_ids.shape[1] - self.prompt_width
         if used > 0:
-            for r, token in enumerate(input_ids[:, -1].tolist()):
-                if self.done[r]:
-                    continue
-                if token in self.eos_ids:
-                    self.done[r] = True
-                    continue
-                if not self.matchers[r].consume_token(token):
-                    self._fail(r, f"the matcher refused token {token}")
-                    continue
-                if not self.has_text[r] and self.ll_tokenizer.decode_bytes([token]).strip():
-                    self.has_text[r] = True
+            self._consume(input_ids[:, -1].tolist())
         live = [(m, r) for r, m in enumerate(self.matchers) if not self.done[r] and r not in self.errors]
         started = time.perf_counter()
         llguidance.torch.fill_next_token_bitmask_par(self.executor, live, self.bitmask)
@@ -237,18 +254,62 @@ class GrammarProcessor:
             if matcher.is_error():
                 self._fail(r, matcher.get_error())
         apply_bitmask(scores, self.bitmask[: scores.shape[0]])
-        eos = self.eos_ids[0]
+        over = [r for r in range(scores.shape[0]) if self.done[r] or r in self.errors]
+        if over:  # a finished or failed row only pads with end-of-sequence
+            scores[over] = float("-inf")
+            scores[over, self.eos_ids[0]] = 0.0
         for r in range(scores.shape[0]):
-            if self.done[r] or r in self.errors:
-                scores[r, :] = float("-inf")
-                scores[r, eos] = 0.0
-            elif not self.has_text[r]:
+            if not self.has_text[r] and not self.done[r] and r not in self.errors:
                 others = torch.isfinite(scores[r]).sum() - torch.isfinite(scores[r, self.eos_ids]).sum()
                 if others > 0:
                     scores[r, self.eos_ids] = float("-inf")
-            elif self.end_bias and self.matchers[r].is_accepting():
-                scores[r, self.eos_ids] += self.end_bias * (used / self.budget) ** 2
+        share = self.ending_share(used)
+        if self.end_bias or share > 0:
+            accepting = [r for _, r in live if r not in self.errors and self.has_text[r]
+                         and self.matchers[r].is_accepting()]
+            if self.end_bias and accepting:
+                rows = torch.tensor(accepting).unsqueeze(-1)
+                scores[rows, torch.tensor(self.eos_ids)] += self.end_bias * (used / self.budget) ** 2
+            if share > 0:
+                self._wind_down(scores, accepting, [r for _, r in live if r not in self.errors
+                                                    and r not in accepting], share)
         return scores
+
+    def _wind_down(self, scores: Any, accepting: list[int], open_rows: list[int], share: float) -> None:
+        """Give ending moves at least `share` of the probability (after the temperature the sampler will
+        apply): end-of-sequence where the text is a whole sentence, else the closing tokens the mask allows."""
+        import torch
+
+        chosen = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
+        groups: dict[bytes | None, list[int]] = {}
+        for r in open_rows:
+            groups.setdefault(self.enclosed[r][0], []).append(r)
+        for group, ids in ((accepting, self.eos_ids), *((rows, self.compiled.ids_containing(closer)
+                           if closer else self.closing_ids) for closer, rows in groups.items())):
+            if group and ids:
+                chosen[torch.tensor(group).unsqueeze(-1), torch.tensor(ids)] = True
+        rows = accepting + open_rows
+        part = scores[rows] / self.temperature
+        progress = torch.ones(scores.shape[1], dtype=torch.bool, device=scores.device)
+        progress[torch.tensor(self.idle_ids, dtype=torch.long)] = False
+        raise_share(part, progress.expand_as(part), share)  # whitespace and comment openers fade out
+        raise_share(part, chosen[rows], share)
+        scores[rows] = part * self.temperature
+
+    def _consume(self, tokens: list[int]) -> None:
+        for r, token in enumerate(tokens):
+            if self.done[r] or r in self.errors:
+                continue
+            if token in self.eos_ids:
+                self.done[r] = True
+            elif not self.matchers[r].consume_token(token):
+                self._fail(r, f"the matcher refused token {token}")
+            elif not self.has_text[r] or self.wind_down > 0:
+                text = self.ll_tokenizer.decode_bytes([token])
+                self.has_text[r] = self.has_text[r] or bool(text.strip())
+                if self.wind_down > 0:
+                    closer, unread = self.enclosed[r]
+                    self.enclosed[r] = self.compiled.enclosures.scan(closer, unread + text)
 
     def _fail(self, r: int, message: str) -> None:
         self.errors[r] = f"grammar {self.grammar_name}: llguidance stopped the sample: {message}"
