@@ -93,7 +93,7 @@ class CompiledGrammar:
     lark_text: str
     _prototype: llguidance.LLMatcher
     _tokenizer: llguidance.LLTokenizer | None = field(default=None, repr=False)
-    _containing: dict[bytes, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _exits: dict[tuple[bytes, bytes], tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def matcher(self) -> llguidance.LLMatcher:
         return self._prototype.deep_copy()
@@ -115,13 +115,17 @@ class CompiledGrammar:
         return tuple(i for i in range(tokenizer.vocab_size) if not tokenizer.is_special_token(i) and (
             not (text := tokenizer.decode_bytes([i])).strip() or any(o in text for o in openers)))
 
-    def ids_containing(self, text: bytes) -> tuple[int, ...]:
-        """Ids of the tokens whose bytes contain `text` (the way out of a comment or a quoted string)."""
-        if text not in self._containing:
+    def exit_ids(self, closer: bytes, unread: bytes = b"") -> tuple[int, ...]:
+        """Ids of the tokens that write `closer` after the `unread` start of it (the way out of a comment or
+        quoted string), or that start a closer of several bytes: a small vocabulary may have no "*/" token."""
+        key = (closer, unread)
+        if key not in self._exits:
             tokenizer = self._need_tokenizer()
-            self._containing[text] = tuple(i for i in range(tokenizer.vocab_size) if not
-                                           tokenizer.is_special_token(i) and text in tokenizer.decode_bytes([i]))
-        return self._containing[text]
+            starts = [closer[:k] for k in range(1, len(closer))] if not unread else []
+            self._exits[key] = tuple(
+                i for i in range(tokenizer.vocab_size) if not tokenizer.is_special_token(i)
+                and (closer in unread + (text := tokenizer.decode_bytes([i])) or any(map(text.endswith, starts))))
+        return self._exits[key]
 
     def _need_tokenizer(self) -> llguidance.LLTokenizer:
         if self._tokenizer is None:
@@ -158,7 +162,7 @@ class Enclosures:
 
     Found from the terminals: line comments the grammar %ignores (/OPENER[^\n]*/, closed by a newline),
     block comments it %ignores (/\\/\\*...\\*\\// style: a two-character opener, closed by its mirror image),
-    quoted terminals (/Q...Q/ for Q in ' " `, closed by Q, backslash escapes inside).
+    quoted strings in any terminal (/Q[^Q.../ or /Q([^Q.../ for Q in ' " `, closed by Q, backslash escapes).
 
     Examples:
         >>> sorted(Enclosures.of(resolve_grammar("prolog")[1]).pairs)  # doctest: +NORMALIZE_WHITESPACE
@@ -186,8 +190,8 @@ class Enclosures:
                 pairs.add((re.sub(r"\\(.)", r"\1", line.group(1)).encode(), b"\n"))
             elif ignored and block:
                 pairs.add(((block.group(1) + block.group(2)).encode(), (block.group(2) + block.group(1)).encode()))
-            elif terminal.pattern.type == "re" and len(value) > 2 and value[0] == value[-1] and value[0] in "'\"`":
-                pairs.add((value[0].encode(), value[0].encode()))
+            elif terminal.pattern.type == "re":
+                pairs.update((q.encode(), q.encode()) for q in re.findall(r"""(['"`])\(?\[\^\1""", value))
         return cls(tuple(sorted(pairs)))
 
     @property

@@ -281,11 +281,11 @@ class GrammarProcessor:
         import torch
 
         chosen = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
-        groups: dict[bytes | None, list[int]] = {}
+        groups: dict[tuple[bytes | None, bytes], list[int]] = {}
         for r in open_rows:
-            groups.setdefault(self.enclosed[r][0], []).append(r)
-        for group, ids in ((accepting, self.eos_ids), *((rows, self.compiled.ids_containing(closer)
-                           if closer else self.closing_ids) for closer, rows in groups.items())):
+            groups.setdefault(self.enclosed[r], []).append(r)
+        for group, ids in ((accepting, self.eos_ids), *((rows, self.compiled.exit_ids(*state)
+                           if state[0] else self.closing_ids) for state, rows in groups.items())):
             if group and ids:
                 chosen[torch.tensor(group).unsqueeze(-1), torch.tensor(ids)] = True
         rows = accepting + open_rows
