@@ -318,36 +318,50 @@ def apply_bitmask(logits: torch.Tensor, bitmask: torch.Tensor) -> None:
         logits[:, width:] = float("-inf")
 
 
-def raise_share(logits: torch.Tensor, chosen: torch.Tensor, share: float) -> None:
-    """Raise, in place, the probability that softmax(logits) gives the `chosen` tokens (a boolean mask of
-    logits' shape) to at least `share` in each row, keeping the odds among chosen tokens and among the others.
+def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], share: float, *,
+                floor: bool = True, temperature: float = 1.0) -> None:
+    """Move, in place, the probability softmax(logits / temperature) gives the tokens `ids` in each of `rows`
+    to at least `share` (`floor`) or at most `share` (not `floor`), keeping the odds among those tokens and
+    among the others; the temperature is the one the sampler applies afterwards.
 
-    A floor, not a bonus: it is independent of the logits' scale and the vocabulary's size, and it leaves
-    a row alone where the model already gives the chosen tokens that much (or none of them is allowed).
-    At share 1 every other token is forbidden.
+    A floor or a cap, not a bonus: it does not depend on the logits' scale or the vocabulary's size, and it
+    leaves a row alone where the model is already inside the bound or where one side has no allowed token.
+    A floor of 1 forbids every other token; a cap of 0 forbids `ids`. Works on the few columns in `ids` and
+    one log-sum-exp per row, so it costs little beside the sampling itself.
 
     Examples:
         >>> import torch
         >>> logits = torch.tensor([[0.0, 0.0, 0.0, 0.0], [5.0, 0.0, float("-inf"), 0.0]])
-        >>> chosen = torch.tensor([[True, False, False, False], [True, False, False, False]])
-        >>> raise_share(logits, chosen, 0.5)
+        >>> shift_share(logits, [0, 1], [0], 0.5)
         >>> [round(p, 3) for p in logits.softmax(-1)[:, 0].tolist()]  # 0.25 raised; 0.987 left alone
         [0.5, 0.987]
+        >>> shift_share(logits, [0, 1], [0], 0.1, floor=False)
+        >>> [round(p, 3) for p in logits.softmax(-1)[:, 0].tolist()]
+        [0.1, 0.1]
     """
     import torch
 
-    if share <= 0:
+    if not rows or not ids or (floor and share <= 0) or (not floor and share >= 1):
         return
-    inside = logits.masked_fill(~chosen, float("-inf")).logsumexp(-1)
-    outside = logits.masked_fill(chosen, float("-inf")).logsumexp(-1)
-    if share >= 1:
-        rows = torch.isfinite(inside)
-        logits[rows] = logits[rows].masked_fill(~chosen[rows], float("-inf"))
+    where = torch.tensor(list(rows), device=logits.device).unsqueeze(-1)
+    columns = torch.tensor(list(ids), device=logits.device)
+    picked = logits[where, columns]
+    total = (logits[where.squeeze(-1)] / temperature).logsumexp(-1)
+    inside = (picked / temperature).logsumexp(-1)
+    outside = total + torch.log1p(-torch.exp((inside - total).clamp(max=0)))
+    movable = torch.isfinite(inside) & torch.isfinite(outside)
+    if floor and share >= 1:
+        keep = where.squeeze(-1)[movable]
+        logits[keep] = float("-inf")
+        logits[keep.unsqueeze(-1), columns] = picked[movable]
         return
-    target = math.log(share / (1 - share))
-    lift = (target - (inside - outside)).clamp(min=0)
-    lift = torch.where(torch.isfinite(inside) & torch.isfinite(outside), lift, torch.zeros_like(lift))
-    logits.add_(torch.where(chosen, lift.unsqueeze(-1), torch.zeros((), dtype=logits.dtype)))
+    if not floor and share <= 0:
+        logits[where[movable], columns] = float("-inf")
+        return
+    lift = math.log(share / (1 - share)) - (inside - outside)
+    lift = lift.clamp(min=0) if floor else lift.clamp(max=0)
+    lift = torch.where(movable, lift, torch.zeros_like(lift))
+    logits[where, columns] = picked + (lift * temperature).unsqueeze(-1)
 
 
 def allowed_tokens(bitmask_row: torch.Tensor, vocab: int) -> list[int]:

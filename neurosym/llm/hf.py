@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from neurosym.llm.base import Completion, LLMError, check_request, cut_at_stop
-from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar, raise_share
+from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar, shift_share
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
@@ -277,24 +277,17 @@ class GrammarProcessor:
 
     def _wind_down(self, scores: Any, accepting: list[int], open_rows: list[int], share: float) -> None:
         """Give ending moves at least `share` of the probability (after the temperature the sampler will
-        apply): end-of-sequence where the text is a whole sentence, else the closing tokens the mask allows."""
-        import torch
-
-        chosen = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
+        apply): end-of-sequence where the text is a whole sentence, the closer inside a comment or quoted
+        string, the closing tokens elsewhere; idle tokens (whitespace, comment openers) get at most 1 - share."""
+        shift_share(scores, accepting + open_rows, self.idle_ids, 1 - share, floor=False,
+                    temperature=self.temperature)
         groups: dict[tuple[bytes | None, bytes], list[int]] = {}
         for r in open_rows:
             groups.setdefault(self.enclosed[r], []).append(r)
-        for group, ids in ((accepting, self.eos_ids), *((rows, self.compiled.exit_ids(*state)
-                           if state[0] else self.closing_ids) for state, rows in groups.items())):
-            if group and ids:
-                chosen[torch.tensor(group).unsqueeze(-1), torch.tensor(ids)] = True
-        rows = accepting + open_rows
-        part = scores[rows] / self.temperature
-        progress = torch.ones(scores.shape[1], dtype=torch.bool, device=scores.device)
-        progress[torch.tensor(self.idle_ids, dtype=torch.long)] = False
-        raise_share(part, progress.expand_as(part), share)  # whitespace and comment openers fade out
-        raise_share(part, chosen[rows], share)
-        scores[rows] = part * self.temperature
+        shift_share(scores, accepting, self.eos_ids, share, temperature=self.temperature)
+        for state, rows in groups.items():
+            ids = self.compiled.exit_ids(*state) if state[0] else self.closing_ids
+            shift_share(scores, rows, ids, share, temperature=self.temperature)
 
     def _consume(self, tokens: list[int]) -> None:
         for r, token in enumerate(tokens):

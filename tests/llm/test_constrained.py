@@ -10,7 +10,7 @@ import lark
 import pytest
 
 from neurosym.llm import GrammarError, LLMError, Prompt
-from neurosym.llm.constraint import GRAMMAR_NAMES, apply_bitmask, compile_grammar, matcher_accepts, raise_share
+from neurosym.llm.constraint import GRAMMAR_NAMES, apply_bitmask, compile_grammar, matcher_accepts, shift_share
 from neurosym.resources import grammar_text
 
 GRAMMARS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "grammars").glob("*.lark"))
@@ -75,23 +75,35 @@ def test_wind_down_is_off_by_default_and_checked(tiny_model_dir) -> None:
         load_model(f"transformers:{tiny_model_dir}", wind_down=1.5)
 
 
-def test_raise_share_sets_a_floor_and_keeps_the_odds() -> None:
+@pytest.mark.parametrize("temperature", [1.0, 0.7])
+def test_shift_share_sets_a_floor_or_cap_and_keeps_the_odds(temperature: float) -> None:
     import torch
 
     torch.manual_seed(0)
-    logits = torch.randn(4, 50)
+    logits = torch.randn(4, 50) * 3
     logits[0, 3:] = float("-inf")  # only tokens 0-2 allowed
-    chosen = torch.zeros(4, 50, dtype=torch.bool)
-    chosen[:, [1, 7]] = True
-    before = logits.softmax(-1)
-    raise_share(logits, chosen, 0.6)
-    after = logits.softmax(-1)
-    assert torch.all(after[:, [1, 7]].sum(-1) >= 0.6 - 1e-5)
+    chosen, rows = [1, 7], [0, 1, 2, 3]
+
+    def probs() -> torch.Tensor:
+        return (logits / temperature).softmax(-1)
+
+    before = probs()
+    shift_share(logits, rows, chosen, 0.6, temperature=temperature)
+    after = probs()
+    assert torch.all(after[:, chosen].sum(-1) >= 0.6 - 1e-4)
     assert torch.allclose(after[1:, 1] / after[1:, 7], before[1:, 1] / before[1:, 7])  # odds inside kept
     assert torch.allclose(after[:, 0] / after[:, 2], before[:, 0] / before[:, 2])  # odds outside kept
     assert torch.all(after[0, 3:] == 0)  # the mask stays
-    raise_share(logits, chosen, 1.0)
-    assert torch.all(logits.softmax(-1)[:, [1, 7]].sum(-1) > 1 - 1e-6)
+    shift_share(logits, rows, chosen, 0.2, floor=False, temperature=temperature)
+    assert torch.all(probs()[:, chosen].sum(-1) <= 0.2 + 1e-4)
+    shift_share(logits, rows, chosen, 1.0, temperature=temperature)
+    assert torch.all(probs()[:, chosen].sum(-1) > 1 - 1e-6)
+    assert torch.isfinite(logits[1]).sum() == 2  # a floor of 1 leaves only the chosen tokens
+    shift_share(logits, [1], chosen, 0.0, floor=False)  # nothing else allowed: the row is left alone
+    assert torch.isfinite(logits[1]).sum() == 2
+    fresh = torch.zeros(2, 10)
+    shift_share(fresh, [0], chosen, 0.0, floor=False)  # a cap of 0 forbids them
+    assert torch.isfinite(fresh[0]).sum() == 8 and torch.isfinite(fresh[1]).sum() == 10
 
 
 def test_every_grammar_compiles_for_a_real_tokenizer(tiny_client) -> None:
