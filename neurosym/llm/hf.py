@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -155,11 +157,13 @@ class TransformersClient:
                                  device=self.device)
         processor = None
         processors = transformers.LogitsProcessorList()
+        stopping = transformers.StoppingCriteriaList()
         if compiled is not None:
             processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.ll_tokenizer(),
                                          self.mask_seconds, end_bias=self.end_bias, wind_down=self.wind_down,
                                          temperature=temperature, threads=self.mask_threads)
             processors.append(processor)
+            stopping.append(MaskPrefetch(processor))
         sampling = temperature > 0
         config = transformers.GenerationConfig(
             max_new_tokens=budget, do_sample=sampling, temperature=temperature if sampling else None,
@@ -168,7 +172,8 @@ class TransformersClient:
         started = time.perf_counter()
         with torch.inference_mode():
             out = self.model.generate(input_ids=input_ids, attention_mask=attention, generation_config=config,
-                                      logits_processor=processors, tokenizer=self.tokenizer)
+                                      logits_processor=processors, stopping_criteria=stopping,
+                                      tokenizer=self.tokenizer)
         seconds = time.perf_counter() - started
         completions = []
         for r, (_, ids, _) in enumerate(rows):
@@ -191,10 +196,13 @@ class TransformersClient:
 class GrammarProcessor:
     """transformers logits processor: one fresh llguidance matcher per row, masks filled as a batch.
 
-    Called once per step with every row's tokens so far; a row's newest token is consumed by its matcher
-    first (rows that already ended are skipped). A matcher in error ends its row with end-of-sequence and
-    the error is kept for the row's Completion. Per step the work on the logits is a few whole-batch tensor
-    operations; Python loops run over rows only for the matchers.
+    Each step, every row's newest token is consumed by its matcher (rows that already ended are skipped)
+    and the next masks are filled. `prepare` does both and starts the fill on a background thread; the
+    client calls it from a stopping criterion, which transformers runs right after sampling, so the fill
+    overlaps the model's next forward pass (llguidance and torch release the GIL) instead of following
+    it. The processor call then waits for the fill and applies the masks. A matcher in error ends its row
+    with end-of-sequence and the error is kept for the row's Completion. Per step the work on the logits is
+    a few whole-batch tensor operations; Python loops run over rows only for the matchers.
     """
 
     def __init__(self, compiled: CompiledGrammar, rows: int, prompt_width: int, budget: int,
@@ -223,6 +231,8 @@ class GrammarProcessor:
         self.has_text = [False] * rows  # a non-whitespace byte produced: `start: item*` accepts ""
         self.errors: dict[int, str] = {}
         self.timings = timings
+        self.prepared = -1  # the number of generated tokens the pending fill is for
+        self.pending: Future[list[tuple[Any, int]]] | None = None
 
     def ending_share(self, used: int) -> float:
         """The floor on the probability of ending moves for the token after `used` tokens: 0 before the last
@@ -239,17 +249,35 @@ class GrammarProcessor:
         progress = (used + 1) / self.budget
         return min(1.0, max(0.0, (progress - (1 - self.wind_down)) / self.wind_down))
 
-    def __call__(self, input_ids: Any, scores: Any) -> Any:
-        import llguidance.torch
-        import torch
-
+    def prepare(self, input_ids: Any) -> None:
+        """Consume each row's newest token and start filling the next masks in the background (once per step;
+        a second call for the same step does nothing)."""
         used = input_ids.shape[1] - self.prompt_width
+        if used == self.prepared:
+            return
+        if self.pending is not None:
+            self.pending.result()  # a fill nobody used (the last step): never consume under a running fill
+        self.prepared = used
         if used > 0:
             self._consume(input_ids[:, -1].tolist())
         live = [(m, r) for r, m in enumerate(self.matchers) if not self.done[r] and r not in self.errors]
+        self.pending = _mask_pool().submit(self._fill, live)
+
+    def _fill(self, live: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        import llguidance.torch
+
         started = time.perf_counter()
         llguidance.torch.fill_next_token_bitmask_par(self.executor, live, self.bitmask)
         self.timings.append(time.perf_counter() - started)
+        return live
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        used = input_ids.shape[1] - self.prompt_width
+        self.prepare(input_ids)  # nothing to do when the stopping criterion already did it
+        assert self.pending is not None
+        live, self.pending = self.pending.result(), None
         for matcher, r in live:
             if matcher.is_error():
                 self._fail(r, matcher.get_error())
@@ -306,6 +334,26 @@ class GrammarProcessor:
 
     def _fail(self, r: int, message: str) -> None:
         self.errors[r] = f"grammar {self.grammar_name}: llguidance stopped the sample: {message}"
+
+
+class MaskPrefetch:
+    """transformers stopping criterion that never stops: run right after each sampled token, it hands the
+    token to the `GrammarProcessor` so the next masks are filled while the model computes its next logits."""
+
+    def __init__(self, processor: GrammarProcessor) -> None:
+        self.processor = processor
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        self.processor.prepare(input_ids)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+
+@cache
+def _mask_pool() -> ThreadPoolExecutor:
+    """One background thread for mask fills (llguidance spreads a batch over its own threads inside)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="neurosym-masks")
 
 
 def _pick_device(torch: Any, device: str) -> str:
