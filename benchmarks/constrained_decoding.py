@@ -106,7 +106,7 @@ def main() -> int:
     client.generate(prompts, n=1, max_tokens=4, seed=0)  # warm-up
     names = list(GRAMMAR_NAMES)  # the decoding targets; any other grammar file can be named with --grammar
     names += [p.stem for p in sorted((ROOT / "grammars").glob("*.lark")) if p.stem not in names]
-    for name in [n for n in names if (n in args.grammar if args.grammar else n in GRAMMAR_NAMES)]:
+    for name in [g for g in names if (g in args.grammar if args.grammar else g in GRAMMAR_NAMES)]:
         text = grammar_text(name)
         lark_parser = lark.Lark(text, start="start", parser="earley")
 
@@ -121,19 +121,24 @@ def main() -> int:
                     pass
             return ok / len(flat)
 
-        t0 = time.perf_counter()
-        free = client.generate(prompts, n=n, max_tokens=args.max_tokens, seed=1)
-        t1 = time.perf_counter()
-        constrained = client.generate(prompts, grammar=text, n=n, max_tokens=args.max_tokens, seed=1)
-        t2 = time.perf_counter()
+        def timed(**options: object) -> tuple[list, float]:
+            started = time.perf_counter()
+            rows = client.generate(prompts, n=n, max_tokens=args.max_tokens, seed=1, **options)
+            return rows, time.perf_counter() - started
+
+        free, free_seconds = timed()
+        client.wind_down = 0.0  # the constraint alone: the speed figures, and the model's own endings
+        plain, plain_seconds = timed(grammar=text)
+        client.wind_down = args.wind_down
+        constrained, con_seconds = timed(grammar=text)
         free_tokens = sum(c.completion_tokens for row in free for c in row)
-        con_tokens = sum(c.completion_tokens for row in constrained for c in row)
+        plain_tokens = sum(c.completion_tokens for row in plain for c in row)
         flat = [c for row in constrained for c in row]
         token_ids = [tokenizer(c.text, add_special_tokens=False)["input_ids"] for c in flat]
         times, errors = mask_times(client, text, token_ids)
         micros = sorted(t * 1e6 for t in times)
-        free_rate, con_rate = free_tokens / (t1 - t0), con_tokens / (t2 - t1)
-        free_steps, con_steps = steps(free) / (t1 - t0), steps(constrained) / (t2 - t1)
+        free_rate, con_rate = free_tokens / free_seconds, plain_tokens / plain_seconds
+        free_steps = steps(free) / free_seconds
         row = {
             "grammar": name, "vocab": len(tokenizer), "samples": len(flat),
             "parse_constrained": round(parse_share(constrained), 3),
@@ -141,12 +146,15 @@ def main() -> int:
             "cut_constrained": sum(c.finish_reason == "length" for c in flat),
             "errors_constrained": sum(c.finish_reason == "error" for c in flat) + errors,
             "parse_unconstrained": round(parse_share(free), 3),
+            "parse_no_wind_down": round(parse_share(plain), 3),
+            "ended_no_wind_down": sum(c.finish_reason == "stop" for row in plain for c in row),
             "mask_us_median": round(statistics.median(micros), 1),
             "mask_us_p99": round(micros[min(len(micros) - 1, int(0.99 * len(micros)))], 1),
             "mask_fills": len(micros),
             "tokens_per_s_constrained": round(con_rate, 1), "tokens_per_s_unconstrained": round(free_rate, 1),
             "speed_ratio": round(con_rate / free_rate, 3),
-            "step_speed_ratio": round(con_steps / free_steps, 3),
+            "step_speed_ratio": round(steps(plain) / plain_seconds / free_steps, 3),
+            "step_speed_ratio_wind_down": round(steps(constrained) / con_seconds / free_steps, 3),
         }
         if args.json:
             print(json.dumps(row), flush=True)
@@ -155,7 +163,9 @@ def main() -> int:
                   f"{row['cut_constrained']} length, {row['errors_constrained']} errors of {len(flat)}) vs "
                   f"{row['parse_unconstrained']:.0%} free | mask {row['mask_us_median']} us median, "
                   f"{row['mask_us_p99']} us p99 | speed x{row['speed_ratio']} ({con_rate:.0f} vs {free_rate:.0f} "
-                  f"tok/s), per step x{row['step_speed_ratio']}", flush=True)
+                  f"tok/s), per step x{row['step_speed_ratio']} (x{row['step_speed_ratio_wind_down']} with the "
+                  f"wind-down) | without the wind-down {row['ended_no_wind_down']} ended, "
+                  f"{row['parse_no_wind_down']:.0%} parse", flush=True)
     return 0
 
 

@@ -342,12 +342,15 @@ class MaskPrefetch:
 
     def __init__(self, processor: GrammarProcessor) -> None:
         self.processor = processor
+        self.never: Any = None
 
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
 
         self.processor.prepare(input_ids)
-        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        if self.never is None or self.never.shape[0] != input_ids.shape[0]:
+            self.never = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        return self.never
 
 
 @cache
