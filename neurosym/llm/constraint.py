@@ -328,7 +328,7 @@ def apply_bitmask(logits: torch.Tensor, bitmask: torch.Tensor) -> None:
 
 
 def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], share: float, *,
-                floor: bool = True, temperature: float = 1.0) -> None:
+                floor: bool = True, temperature: float = 1.0, totals: torch.Tensor | None = None) -> None:
     """Move, in place, the probability softmax(logits / temperature) gives the tokens `ids` in each of `rows`
     to at least `share` (`floor`) or at most `share` (not `floor`), keeping the odds among those tokens and
     among the others; the temperature is the one the sampler applies afterwards.
@@ -336,7 +336,8 @@ def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], s
     A floor or a cap, not a bonus: it does not depend on the logits' scale or the vocabulary's size, and it
     leaves a row alone where the model is already inside the bound or where one side has no allowed token.
     A floor of 1 forbids every other token; a cap of 0 forbids `ids`. Works on the few columns in `ids` and
-    one log-sum-exp per row, so it costs little beside the sampling itself.
+    one log-sum-exp per row, so it costs little beside the sampling itself; `totals` (one per row of `logits`:
+    the log-sum-exp of logits / temperature), when given, saves even that pass and is kept up to date.
 
     Examples:
         >>> import torch
@@ -355,7 +356,8 @@ def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], s
     where = torch.tensor(list(rows), device=logits.device).unsqueeze(-1)
     columns = torch.tensor(list(ids), device=logits.device)
     picked = logits[where, columns]
-    total = (logits[where.squeeze(-1)] / temperature).logsumexp(-1)
+    at = where.squeeze(-1)
+    total = (logits[at] / temperature).logsumexp(-1) if totals is None else totals[at]
     inside = (picked / temperature).logsumexp(-1)
     outside = total + torch.log1p(-torch.exp((inside - total).clamp(max=0)))
     movable = torch.isfinite(inside) & torch.isfinite(outside)
@@ -363,14 +365,18 @@ def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], s
         keep = where.squeeze(-1)[movable]
         logits[keep] = float("-inf")
         logits[keep.unsqueeze(-1), columns] = picked[movable]
-        return
-    if not floor and share <= 0:
+        total = torch.where(movable, inside, total)
+    elif not floor and share <= 0:
         logits[where[movable], columns] = float("-inf")
-        return
-    lift = math.log(share / (1 - share)) - (inside - outside)
-    lift = lift.clamp(min=0) if floor else lift.clamp(max=0)
-    lift = torch.where(movable, lift, torch.zeros_like(lift))
-    logits[where, columns] = picked + (lift * temperature).unsqueeze(-1)
+        total = torch.where(movable, outside, total)
+    else:
+        lift = math.log(share / (1 - share)) - (inside - outside)
+        lift = lift.clamp(min=0) if floor else lift.clamp(max=0)
+        lift = torch.where(movable, lift, torch.zeros_like(lift))
+        logits[where, columns] = picked + (lift * temperature).unsqueeze(-1)
+        total = torch.where(movable, torch.logaddexp(outside, inside + lift), total)
+    if totals is not None:
+        totals[where.squeeze(-1)] = total
 
 
 def allowed_tokens(bitmask_row: torch.Tensor, vocab: int) -> list[int]:

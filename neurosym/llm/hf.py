@@ -307,15 +307,16 @@ class GrammarProcessor:
         """Give ending moves at least `share` of the probability (after the temperature the sampler will
         apply): end-of-sequence where the text is a whole sentence, the closer inside a comment or quoted
         string, the closing tokens elsewhere; idle tokens (whitespace, comment openers) get at most 1 - share."""
+        totals = (scores if self.temperature == 1 else scores / self.temperature).logsumexp(-1)
         shift_share(scores, accepting + open_rows, self.idle_ids, 1 - share, floor=False,
-                    temperature=self.temperature)
+                    temperature=self.temperature, totals=totals)
         groups: dict[tuple[bytes | None, bytes], list[int]] = {}
         for r in open_rows:
             groups.setdefault(self.enclosed[r], []).append(r)
-        shift_share(scores, accepting, self.eos_ids, share, temperature=self.temperature)
+        shift_share(scores, accepting, self.eos_ids, share, temperature=self.temperature, totals=totals)
         for state, rows in groups.items():
             ids = self.compiled.exit_ids(*state) if state[0] else self.closing_ids
-            shift_share(scores, rows, ids, share, temperature=self.temperature)
+            shift_share(scores, rows, ids, share, temperature=self.temperature, totals=totals)
 
     def _consume(self, tokens: list[int]) -> None:
         for r, token in enumerate(tokens):

@@ -101,6 +101,13 @@ def test_shift_share_sets_a_floor_or_cap_and_keeps_the_odds(temperature: float) 
     assert torch.isfinite(logits[1]).sum() == 2  # a floor of 1 leaves only the chosen tokens
     shift_share(logits, [1], chosen, 0.0, floor=False)  # nothing else allowed: the row is left alone
     assert torch.isfinite(logits[1]).sum() == 2
+    other = torch.randn(4, 50) * 3
+    kept = (other / temperature).logsumexp(-1)
+    shift_share(other, [0, 2, 3], [4, 5, 6], 0.01, floor=False, temperature=temperature, totals=kept)
+    shift_share(other, [0, 2, 3], [0, 9], 0.5, temperature=temperature, totals=kept)
+    assert torch.allclose(kept, (other / temperature).logsumexp(-1), atol=1e-4)  # totals kept up to date
+    shares = (other / temperature).softmax(-1)[[0, 2, 3]]
+    assert torch.all(shares[:, [0, 9]].sum(-1) >= 0.5 - 1e-4) and torch.all(shares[:, [4, 5, 6]].sum(-1) <= 0.011)
     fresh = torch.zeros(2, 10)
     shift_share(fresh, [0], chosen, 0.0, floor=False)  # a cap of 0 forbids them
     assert torch.isfinite(fresh[0]).sum() == 8 and torch.isfinite(fresh[1]).sum() == 10
