@@ -14,7 +14,7 @@ half of max_tokens ending moves get a rising probability floor; docs/llm.md); `-
 model's own endings (almost none: it grows names until cut).
 
     .venv/bin/python benchmarks/constrained_decoding.py [--vocab 131072] [--samples 20] [--max-tokens 200]
-        [--wind-down 0.5] [--grammar prolog] [--json]
+        [--wind-down 0.5] [--repeat 3] [--grammar prolog] [--json]
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def corpus(limit_bytes: int) -> list[str]:
     return texts
 
 
+def tokens(rows: list) -> int:
+    return sum(c.completion_tokens for row in rows for c in row)
+
+
 def steps(rows: list) -> int:
     """Decoding steps the batch ran: its longest sample, plus the step that wrote its end-of-sequence."""
     return max(c.completion_tokens + (c.finish_reason == "stop") for row in rows for c in row)
@@ -90,6 +94,7 @@ def main() -> int:
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--end-bias", type=float, default=0.0, help="EOS logit bonus once accepting (old knob)")
     parser.add_argument("--wind-down", type=float, default=0.5, help="share of max_tokens that ends samples")
+    parser.add_argument("--repeat", type=int, default=3, help="speed: unconstrained/constrained pairs (median)")
     parser.add_argument("--grammar", action="append", help="only this grammar (repeatable; default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -126,18 +131,21 @@ def main() -> int:
             rows = client.generate(prompts, n=n, max_tokens=args.max_tokens, seed=1, **options)
             return rows, time.perf_counter() - started
 
-        free, free_seconds = timed()
         client.wind_down = 0.0  # the constraint alone: the speed figures, and the model's own endings
-        plain, plain_seconds = timed(grammar=text)
+        pairs = []  # unconstrained and constrained runs alternate: a shared machine's load hits both alike
+        for _ in range(args.repeat):
+            free, free_seconds = timed()
+            plain, plain_seconds = timed(grammar=text)
+            pairs.append((free, free_seconds, plain, plain_seconds))
         client.wind_down = args.wind_down
         constrained, con_seconds = timed(grammar=text)
-        free_tokens = sum(c.completion_tokens for row in free for c in row)
-        plain_tokens = sum(c.completion_tokens for row in plain for c in row)
         flat = [c for row in constrained for c in row]
         token_ids = [tokenizer(c.text, add_special_tokens=False)["input_ids"] for c in flat]
         times, errors = mask_times(client, text, token_ids)
         micros = sorted(t * 1e6 for t in times)
-        free_rate, con_rate = free_tokens / free_seconds, plain_tokens / plain_seconds
+        token_ratios = [tokens(p) / ps / (tokens(f) / fs) for f, fs, p, ps in pairs]
+        step_ratios = [steps(p) / ps / (steps(f) / fs) for f, fs, p, ps in pairs]
+        free_rate, con_rate = tokens(free) / free_seconds, tokens(plain) / plain_seconds
         free_steps = steps(free) / free_seconds
         row = {
             "grammar": name, "vocab": len(tokenizer), "samples": len(flat),
@@ -152,8 +160,9 @@ def main() -> int:
             "mask_us_p99": round(micros[min(len(micros) - 1, int(0.99 * len(micros)))], 1),
             "mask_fills": len(micros),
             "tokens_per_s_constrained": round(con_rate, 1), "tokens_per_s_unconstrained": round(free_rate, 1),
-            "speed_ratio": round(con_rate / free_rate, 3),
-            "step_speed_ratio": round(steps(plain) / plain_seconds / free_steps, 3),
+            "speed_ratio": round(statistics.median(token_ratios), 3),
+            "step_speed_ratio": round(statistics.median(step_ratios), 3),
+            "step_speed_ratios": [round(r, 3) for r in step_ratios],
             "step_speed_ratio_wind_down": round(steps(constrained) / con_seconds / free_steps, 3),
         }
         if args.json:
