@@ -2,14 +2,18 @@
 
 All prompts x n samples go through one `model.generate` call (left-padded batch); a logits processor holds
 one llguidance matcher per sequence, fills the masks of the whole batch together (llguidance's executor,
-in parallel), checks `is_error()` after every fill and applies the masks with plain torch ops.
+in parallel, on a background thread that overlaps the model's forward pass), checks `is_error()` after
+every fill and applies the masks with plain numpy/torch ops.
 
-Ending samples under a grammar (`end_bias`): a model with no reason to stop (a random one, or a weak one)
-grows names without end and is cut at `max_tokens`, so its sample is not a sentence. With `end_bias=B > 0`,
-whenever the matcher accepts (the text so far is a whole sentence) end-of-sequence gets a logit bonus of
-B * (used / max_tokens)^2: nothing early on, a strong push near the end of the budget. It only ever
-favours stopping where the grammar allows it; a sample still cut at `max_tokens` says "length". Default 0:
-the model's own distribution, unchanged.
+Ending samples under a grammar (`wind_down`): a model with no reason to stop (a random one, or a weak one)
+grows names, comments and quoted atoms without end and is cut at `max_tokens`, so its sample is not a
+sentence. With `wind_down=w > 0`, over the last share w of the budget the ending moves (end-of-sequence
+where the matcher accepts; the closer of an open comment or string; the grammar's closing tokens, ")" "."
+...) get a probability floor rising linearly to 1 at the last token, and idle tokens (whitespace, comment
+openers) a matching cap. It only ever favours what the grammar allows; "stop" still means the model wrote
+end-of-sequence where the text is a sentence, and a sample still cut says "length". Default 0: the model's
+own distribution, unchanged (docs/llm.md). `end_bias=B` is the older, scale-dependent nudge: an EOS logit
+bonus B * (used / max_tokens)^2 once the matcher accepts.
 """
 
 from __future__ import annotations
@@ -37,10 +41,11 @@ def _import_torch() -> tuple[Any, Any]:
 
 
 class TransformersClient:
-    """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), end_bias,
-    context (override the model's context length), batch_size (rows per generate call), mask_threads
-    (llguidance's mask-filling threads; default: its own choice), download (allow
-    the Hugging Face hub; off by default, so a missing path fails at once instead of trying the network)."""
+    """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), wind_down (the share
+    of max_tokens over which constrained samples are led to an end; 0 = off), end_bias, context (override the
+    model's context length), batch_size (rows per generate call), mask_threads (llguidance's mask-filling
+    threads; default: its own choice), download (allow the Hugging Face hub; off by default, so a missing
+    path fails at once instead of trying the network)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, spec: str = "transformers:<in memory>",
                  device: str = "auto", end_bias: float = 0.0, wind_down: float = 0.0, context: int | None = None,
