@@ -117,15 +117,28 @@ class CompiledGrammar:
 
     def exit_ids(self, closer: bytes, unread: bytes = b"") -> tuple[int, ...]:
         """Ids of the tokens that write `closer` after the `unread` start of it (the way out of a comment or
-        quoted string), or that start a closer of several bytes: a small vocabulary may have no "*/" token."""
-        key = (closer, unread)
-        if key not in self._exits:
+        quoted string), or that start a closer of several bytes: a small vocabulary may have no "*/" token.
+        Every (closer, unread) state of the grammar is found in one pass over the vocabulary, on first use."""
+        if not self._exits:
             tokenizer = self._need_tokenizer()
-            starts = [closer[:k] for k in range(1, len(closer))] if not unread else []
-            self._exits[key] = tuple(
-                i for i in range(tokenizer.vocab_size) if not tokenizer.is_special_token(i)
-                and (closer in unread + (text := tokenizer.decode_bytes([i])) or any(map(text.endswith, starts))))
-        return self._exits[key]
+            states = {(c, c[:k]) for _, c in self.enclosures.pairs for k in range(len(c))}
+            found: dict[tuple[bytes, bytes], list[int]] = {state: [] for state in states}
+            for i in range(tokenizer.vocab_size):
+                if tokenizer.is_special_token(i):
+                    continue
+                text = tokenizer.decode_bytes([i])
+                for (c, unread_start), ids in found.items():
+                    if c in unread_start + text or (not unread_start and any(
+                            text.endswith(c[:k]) for k in range(1, len(c)))):
+                        ids.append(i)
+            self._exits.update((state, tuple(ids)) for state, ids in found.items())
+        return self._exits.get((closer, unread), ())
+
+    def prepare_wind_down(self) -> None:
+        """Find the token sets the wind-down uses (a few passes over the vocabulary, about a second at 131k
+        tokens), so that the first constrained generate call does not pay for it."""
+        _ = self.closing_ids, self.idle_ids
+        self.exit_ids(b"")
 
     def _need_tokenizer(self) -> llguidance.LLTokenizer:
         if self._tokenizer is None:

@@ -149,6 +149,8 @@ class TransformersClient:
     def compiled(self, grammar: str) -> CompiledGrammar:
         if grammar not in self._grammars:
             self._grammars[grammar] = compile_grammar(grammar, self.ll_tokenizer())
+        if self.wind_down > 0:
+            self._grammars[grammar].prepare_wind_down()  # once per grammar: cached on it
         return self._grammars[grammar]
 
     def _generate_rows(self, rows: list[tuple[int, list[int], int]], budget: int,
