@@ -15,9 +15,10 @@ fill is followed by `is_error()`, and every sequence starts from a copy of a fre
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from neurosym.llm.base import GrammarError, LLMError
@@ -91,9 +92,174 @@ class CompiledGrammar:
     name: str
     lark_text: str
     _prototype: llguidance.LLMatcher
+    _tokenizer: llguidance.LLTokenizer | None = field(default=None, repr=False)
+    _exits: dict[tuple[bytes, bytes], tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def matcher(self) -> llguidance.LLMatcher:
         return self._prototype.deep_copy()
+
+    @cached_property
+    def closing_ids(self) -> tuple[int, ...]:
+        """Ids of the tokenizer's closing tokens for this grammar (see `closing_token_ids`), found once."""
+        return closing_token_ids(self.lark_text, self._need_tokenizer())
+
+    @cached_property
+    def enclosures(self) -> Enclosures:
+        """The grammar's comments and quoted strings (see `Enclosures`)."""
+        return Enclosures.of(self.lark_text)
+
+    @cached_property
+    def idle_ids(self) -> tuple[int, ...]:
+        """Ids of the tokens that never bring a sentence nearer its end: whitespace only, or opening a comment."""
+        tokenizer, openers = self._need_tokenizer(), self.enclosures.openers
+        return tuple(i for i in range(tokenizer.vocab_size) if not tokenizer.is_special_token(i) and (
+            not (text := tokenizer.decode_bytes([i])).strip() or any(o in text for o in openers)))
+
+    def exit_ids(self, closer: bytes, unread: bytes = b"") -> tuple[int, ...]:
+        """Ids of the tokens that write `closer` after the `unread` start of it (the way out of a comment or
+        quoted string), or that start a closer of several bytes: a small vocabulary may have no "*/" token.
+        Every (closer, unread) state of the grammar is found in one pass over the vocabulary, on first use."""
+        if not self._exits:
+            tokenizer = self._need_tokenizer()
+            states = {(c, c[:k]) for _, c in self.enclosures.pairs for k in range(len(c))}
+            found: dict[tuple[bytes, bytes], list[int]] = {state: [] for state in states}
+            for i in range(tokenizer.vocab_size):
+                if tokenizer.is_special_token(i):
+                    continue
+                text = tokenizer.decode_bytes([i])
+                for (c, unread_start), ids in found.items():
+                    if c in unread_start + text or (not unread_start and any(
+                            text.endswith(c[:k]) for k in range(1, len(c)))):
+                        ids.append(i)
+            self._exits.update((state, tuple(ids)) for state, ids in found.items())
+        return self._exits.get((closer, unread), ())
+
+    def prepare_wind_down(self) -> None:
+        """Find the token sets the wind-down uses (a few passes over the vocabulary, about a second at 131k
+        tokens), so that the first constrained generate call does not pay for it."""
+        _ = self.closing_ids, self.idle_ids
+        self.exit_ids(b"")
+
+    def _need_tokenizer(self) -> llguidance.LLTokenizer:
+        if self._tokenizer is None:
+            raise LLMError(f"{self.name}: compiled without a tokenizer, so its tokens are unknown")
+        return self._tokenizer
+
+
+def closing_literals(lark_text: str) -> frozenset[str]:
+    """The literal strings that end a construct of the grammar: the last symbol of a rule alternative of
+    two or more symbols, when it is a string ("." after a Prolog clause, ")" after arguments, "]", "}").
+
+    Writing one of them, where the grammar allows it, brings a sample nearer to a whole sentence; the
+    wind-down of `hf.GrammarProcessor` favours them near the end of a sample's budget.
+
+    Examples:
+        >>> sorted(closing_literals('start: "(" start ")" | "x" | "[" "]"'))
+        [')', ']']
+        >>> sorted(closing_literals(resolve_grammar("prolog")[1]))
+        [')', '.', ']', '}']
+    """
+    import lark
+
+    parser = lark.Lark(lark_text, start="start", parser="earley")
+    literals = {t.name: t.pattern.value for t in parser.terminals if t.pattern.type == "str"}
+    return frozenset(literals[rule.expansion[-1].name] for rule in parser.rules
+                     if len(rule.expansion) >= 2 and rule.expansion[-1].name in literals)
+
+
+@dataclass(frozen=True)
+class Enclosures:
+    r"""A grammar's traps for a sample that should end: comments and quoted strings, as (opener, closer) byte
+    pairs. Inside one nearly every token is allowed and only its closer gets out, so the wind-down of
+    `hf.GrammarProcessor` favours the closer there, and counts tokens that open a comment as idle.
+
+    Found from the terminals: line comments the grammar %ignores (/OPENER[^\n]*/, closed by a newline),
+    block comments it %ignores (/\\/\\*...\\*\\// style: a two-character opener, closed by its mirror image),
+    quoted strings in any terminal (/Q[^Q.../ or /Q([^Q.../ for Q in ' " `, closed by Q, backslash escapes).
+
+    Examples:
+        >>> sorted(Enclosures.of(resolve_grammar("prolog")[1]).pairs)  # doctest: +NORMALIZE_WHITESPACE
+        [(b'"', b'"'), (b'%', b'\n'), (b"'", b"'"), (b'/*', b'*/'), (b'`', b'`')]
+        >>> e = Enclosures(((b"%", b"\n"), (b"'", b"'"), (b"/*", b"*/")))
+        >>> e.scan(None, b"p('a\\'b") , e.scan(None, b"p('a') % it's"), e.scan(None, b"a /* b */ c /")
+        ((b"'", b''), (b'\n', b''), (None, b'/'))
+    """
+
+    pairs: tuple[tuple[bytes, bytes], ...]
+
+    @classmethod
+    def of(cls, lark_text: str) -> Enclosures:
+        import re
+
+        import lark
+
+        parser = lark.Lark(lark_text, start="start", parser="earley")
+        pairs = set()
+        for terminal in parser.terminals:
+            value, ignored = terminal.pattern.value, terminal.name in parser.ignore_tokens
+            line = re.fullmatch(r"((?:\\.|[^\\\[\](){}*+?|.^$])+)\[\^\n\]\*", value)
+            block = re.fullmatch(r"\\(\W)\\?(\W).*\\\1", value, re.DOTALL)
+            if ignored and line:
+                pairs.add((re.sub(r"\\(.)", r"\1", line.group(1)).encode(), b"\n"))
+            elif ignored and block:
+                pairs.add(((block.group(1) + block.group(2)).encode(), (block.group(2) + block.group(1)).encode()))
+            elif terminal.pattern.type == "re":
+                pairs.update((q.encode(), q.encode()) for q in re.findall(r"""(['"`])\(?\[\^\1""", value))
+        return cls(tuple(sorted(pairs)))
+
+    @property
+    def openers(self) -> tuple[bytes, ...]:
+        """Openers of comments (not of quoted strings, which are terms)."""
+        return tuple(opener for opener, closer in self.pairs if opener != closer)
+
+    def scan(self, closer: bytes | None, text: bytes) -> tuple[bytes | None, bytes]:
+        """Read `text` on from a state (the closer awaited, or None); return the new state and the unread
+        tail: the last bytes when they may be the start of an opener or closer split across tokens."""
+        markers = [closer] if closer else [opener for opener, _ in self.pairs]
+        i = 0
+        while i < len(text):
+            rest = text[i:]
+            if any(len(rest) < len(m) and m.startswith(rest) for m in markers):
+                return closer, rest
+            if closer is not None:
+                if rest[:1] == b"\\" and len(closer) == 1 and closer != b"\n":
+                    i += 1
+                elif rest.startswith(closer):
+                    i += len(closer) - 1
+                    closer, markers = None, [opener for opener, _ in self.pairs]
+            else:
+                found = next(((o, c) for o, c in self.pairs if rest.startswith(o)), None)
+                if found:
+                    i += len(found[0]) - 1
+                    closer, markers = found[1], [found[1]]
+            i += 1
+        return closer, b""
+
+
+def closing_token_ids(lark_text: str, tokenizer: llguidance.LLTokenizer) -> tuple[int, ...]:
+    """Ids of the tokens whose text, stripped of whitespace, is one or more closing literals in a row
+    (")", ")).", ".\\n"), except those that spell another terminal of the grammar (Prolog's ".." operator);
+    the mask still decides, step by step, which of them are allowed."""
+    import re
+
+    import lark
+
+    literals = closing_literals(lark_text)
+    wanted = sorted((lit.encode() for lit in literals if lit), key=len, reverse=True)
+    parser = lark.Lark(lark_text, start="start", parser="earley")
+    others = [re.compile(t.pattern.to_regexp()) for t in parser.terminals if t.pattern.value not in literals]
+
+    def closes(text: bytes) -> bool:
+        return any(text.startswith(lit) and (len(lit) == len(text) or closes(text[len(lit):]))
+                   for lit in wanted)
+
+    def spells_another(text: bytes) -> bool:
+        decoded = text.decode("utf-8", errors="replace")
+        return any(pattern.fullmatch(decoded) for pattern in others)
+
+    return tuple(i for i in range(tokenizer.vocab_size)
+                 if not tokenizer.is_special_token(i) and (text := tokenizer.decode_bytes([i]).strip())
+                 and closes(text) and not spells_another(text))
 
 
 # llguidance's default of 50,000 Earley items per mask is too few for Prolog with a 131k-token vocabulary:
@@ -131,7 +297,7 @@ def compile_grammar(grammar: str, tokenizer: llguidance.LLTokenizer | None = Non
         prototype = ll.LLMatcher(tokenizer, serialized, log_level=0, limits=limits)
         if prototype.is_error():
             raise GrammarError(f"{name}: llguidance cannot compile the grammar: {prototype.get_error()}")
-    return CompiledGrammar(name, lark_text, prototype)
+    return CompiledGrammar(name, lark_text, prototype, tokenizer)
 
 
 def _shift_lines(message: str) -> str:
@@ -146,23 +312,84 @@ def _shift_lines(message: str) -> str:
 
 
 def apply_bitmask(logits: torch.Tensor, bitmask: torch.Tensor) -> None:
-    """Set the logits of tokens the packed bitmask forbids to -inf, in place, with plain torch ops.
+    """Set the logits of tokens the packed bitmask forbids to -inf, in place, with plain torch/numpy ops.
 
     `bitmask` is llguidance's int32 layout (bit j of word w allows token 32*w + j), one row per logits row.
     llguidance.torch.apply_token_bitmask_inplace does the same through torch.compile, which needs a C
-    compiler and 15-22 s on its first call; unpacking with shifts costs a few microseconds per row here.
+    compiler and 15-22 s on its first call. On CPU the bits are unpacked by numpy (`unpackbits`, one pass
+    over bytes, no int32 intermediate: half the time of torch shifts with a 131k vocabulary, which matters
+    because it runs once per decoding step); on a GPU with torch shifts, on the device.
     Tokens past the mask's width (a model vocabulary larger than the tokenizer's) are forbidden.
     """
     import torch
 
     rows, vocab = logits.shape
-    mask = bitmask.to(logits.device, non_blocking=True)
-    shifts = torch.arange(32, device=logits.device, dtype=torch.int32)
-    allowed = ((mask.unsqueeze(-1) >> shifts) & 1).bool().reshape(rows, -1)
-    width = min(vocab, allowed.shape[1])
-    logits[:, :width].masked_fill_(~allowed[:, :width], float("-inf"))
+    width = min(vocab, bitmask.shape[1] * 32)
+    if logits.device.type == "cpu":
+        import numpy as np
+
+        packed = np.ascontiguousarray(bitmask[:rows].numpy()).view(np.uint8)
+        forbidden = np.unpackbits(np.invert(packed), axis=-1, count=width, bitorder="little")
+        logits[:, :width].masked_fill_(torch.from_numpy(forbidden).view(torch.bool), float("-inf"))
+    else:
+        mask = bitmask.to(logits.device, non_blocking=True)
+        shifts = torch.arange(32, device=logits.device, dtype=torch.int32)
+        allowed = ((mask.unsqueeze(-1) >> shifts) & 1).bool().reshape(rows, -1)
+        logits[:, :width].masked_fill_(~allowed[:, :width], float("-inf"))
     if vocab > width:
         logits[:, width:] = float("-inf")
+
+
+def shift_share(logits: torch.Tensor, rows: Sequence[int], ids: Sequence[int], share: float, *,
+                floor: bool = True, temperature: float = 1.0, totals: torch.Tensor | None = None) -> None:
+    """Move, in place, the probability softmax(logits / temperature) gives the tokens `ids` in each of `rows`
+    to at least `share` (`floor`) or at most `share` (not `floor`), keeping the odds among those tokens and
+    among the others; the temperature is the one the sampler applies afterwards.
+
+    A floor or a cap, not a bonus: it does not depend on the logits' scale or the vocabulary's size, and it
+    leaves a row alone where the model is already inside the bound or where one side has no allowed token.
+    A floor of 1 forbids every other token; a cap of 0 forbids `ids`. Works on the few columns in `ids` and
+    one log-sum-exp per row, so it costs little beside the sampling itself; `totals` (one per row of `logits`:
+    the log-sum-exp of logits / temperature), when given, saves even that pass and is kept up to date.
+
+    Examples:
+        >>> import torch
+        >>> logits = torch.tensor([[0.0, 0.0, 0.0, 0.0], [5.0, 0.0, float("-inf"), 0.0]])
+        >>> shift_share(logits, [0, 1], [0], 0.5)
+        >>> [round(p, 3) for p in logits.softmax(-1)[:, 0].tolist()]  # 0.25 raised; 0.987 left alone
+        [0.5, 0.987]
+        >>> shift_share(logits, [0, 1], [0], 0.1, floor=False)
+        >>> [round(p, 3) for p in logits.softmax(-1)[:, 0].tolist()]
+        [0.1, 0.1]
+    """
+    import torch
+
+    if not rows or not ids or (floor and share <= 0) or (not floor and share >= 1):
+        return
+    where = torch.tensor(list(rows), device=logits.device).unsqueeze(-1)
+    columns = torch.tensor(list(ids), device=logits.device)
+    picked = logits[where, columns]
+    at = where.squeeze(-1)
+    total = (logits[at] / temperature).logsumexp(-1) if totals is None else totals[at]
+    inside = (picked / temperature).logsumexp(-1)
+    outside = total + torch.log1p(-torch.exp((inside - total).clamp(max=0)))
+    movable = torch.isfinite(inside) & torch.isfinite(outside)
+    if floor and share >= 1:
+        keep = where.squeeze(-1)[movable]
+        logits[keep] = float("-inf")
+        logits[keep.unsqueeze(-1), columns] = picked[movable]
+        total = torch.where(movable, inside, total)
+    elif not floor and share <= 0:
+        logits[where[movable], columns] = float("-inf")
+        total = torch.where(movable, outside, total)
+    else:
+        lift = math.log(share / (1 - share)) - (inside - outside)
+        lift = lift.clamp(min=0) if floor else lift.clamp(max=0)
+        lift = torch.where(movable, lift, torch.zeros_like(lift))
+        logits[where, columns] = picked + (lift * temperature).unsqueeze(-1)
+        total = torch.where(movable, torch.logaddexp(outside, inside + lift), total)
+    if totals is not None:
+        totals[where.squeeze(-1)] = total
 
 
 def allowed_tokens(bitmask_row: torch.Tensor, vocab: int) -> list[int]:

@@ -2,25 +2,31 @@
 
 All prompts x n samples go through one `model.generate` call (left-padded batch); a logits processor holds
 one llguidance matcher per sequence, fills the masks of the whole batch together (llguidance's executor,
-in parallel), checks `is_error()` after every fill and applies the masks with plain torch ops.
+in parallel, on a background thread that overlaps the model's forward pass), checks `is_error()` after
+every fill and applies the masks with plain numpy/torch ops.
 
-Ending samples under a grammar (`end_bias`): a model with no reason to stop (a random one, or a weak one)
-grows names without end and is cut at `max_tokens`, so its sample is not a sentence. With `end_bias=B > 0`,
-whenever the matcher accepts (the text so far is a whole sentence) end-of-sequence gets a logit bonus of
-B * (used / max_tokens)^2: nothing early on, a strong push near the end of the budget. It only ever
-favours stopping where the grammar allows it; a sample still cut at `max_tokens` says "length". Default 0:
-the model's own distribution, unchanged.
+Ending samples under a grammar (`wind_down`): a model with no reason to stop (a random one, or a weak one)
+grows names, comments and quoted atoms without end and is cut at `max_tokens`, so its sample is not a
+sentence. With `wind_down=w > 0`, over the last share w of the budget the ending moves (end-of-sequence
+where the matcher accepts; the closer of an open comment or string; the grammar's closing tokens, ")" "."
+...) get a probability floor rising linearly to 1 at the last token, and idle tokens (whitespace, comment
+openers) a matching cap. It only ever favours what the grammar allows; "stop" still means the model wrote
+end-of-sequence where the text is a sentence, and a sample still cut says "length". Default 0: the model's
+own distribution, unchanged (docs/llm.md). `end_bias=B` is the older, scale-dependent nudge: an EOS logit
+bonus B * (used / max_tokens)^2 once the matcher accepts.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from neurosym.llm.base import Completion, LLMError, check_request, cut_at_stop
-from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar
+from neurosym.llm.constraint import CompiledGrammar, apply_bitmask, compile_grammar, shift_share
 
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
@@ -35,13 +41,14 @@ def _import_torch() -> tuple[Any, Any]:
 
 
 class TransformersClient:
-    """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), end_bias,
-    context (override the model's context length), batch_size (rows per generate call), mask_threads
-    (llguidance's mask-filling threads; default: its own choice), download (allow
-    the Hugging Face hub; off by default, so a missing path fails at once instead of trying the network)."""
+    """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), wind_down (the share
+    of max_tokens over which constrained samples are led to an end; 0 = off), end_bias, context (override the
+    model's context length), batch_size (rows per generate call), mask_threads (llguidance's mask-filling
+    threads; default: its own choice), download (allow the Hugging Face hub; off by default, so a missing
+    path fails at once instead of trying the network)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, spec: str = "transformers:<in memory>",
-                 device: str = "auto", end_bias: float = 0.0, context: int | None = None,
+                 device: str = "auto", end_bias: float = 0.0, wind_down: float = 0.0, context: int | None = None,
                  batch_size: int | None = None, mask_threads: int | None = None) -> None:
         torch, transformers = _import_torch()
         if not isinstance(tokenizer, transformers.PreTrainedTokenizerFast):
@@ -54,6 +61,9 @@ class TransformersClient:
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
         self.end_bias = float(end_bias)
+        if not 0.0 <= wind_down <= 1.0:
+            raise LLMError(f"{spec}: wind_down is a share of max_tokens, from 0 (off) to 1; got {wind_down!r}")
+        self.wind_down = float(wind_down)
         self.context = context or _context_length(model, tokenizer)
         self.batch_size = batch_size
         self.mask_threads = mask_threads
@@ -139,6 +149,8 @@ class TransformersClient:
     def compiled(self, grammar: str) -> CompiledGrammar:
         if grammar not in self._grammars:
             self._grammars[grammar] = compile_grammar(grammar, self.ll_tokenizer())
+        if self.wind_down > 0:
+            self._grammars[grammar].prepare_wind_down()  # once per grammar: cached on it
         return self._grammars[grammar]
 
     def _generate_rows(self, rows: list[tuple[int, list[int], int]], budget: int,
@@ -152,10 +164,13 @@ class TransformersClient:
                                  device=self.device)
         processor = None
         processors = transformers.LogitsProcessorList()
+        stopping = transformers.StoppingCriteriaList()
         if compiled is not None:
-            processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.end_bias,
-                                         self.ll_tokenizer(), self.mask_seconds, self.mask_threads)
+            processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.ll_tokenizer(),
+                                         self.mask_seconds, end_bias=self.end_bias, wind_down=self.wind_down,
+                                         temperature=temperature, threads=self.mask_threads)
             processors.append(processor)
+            stopping.append(MaskPrefetch(processor))
         sampling = temperature > 0
         config = transformers.GenerationConfig(
             max_new_tokens=budget, do_sample=sampling, temperature=temperature if sampling else None,
@@ -164,7 +179,8 @@ class TransformersClient:
         started = time.perf_counter()
         with torch.inference_mode():
             out = self.model.generate(input_ids=input_ids, attention_mask=attention, generation_config=config,
-                                      logits_processor=processors, tokenizer=self.tokenizer)
+                                      logits_processor=processors, stopping_criteria=stopping,
+                                      tokenizer=self.tokenizer)
         seconds = time.perf_counter() - started
         completions = []
         for r, (_, ids, _) in enumerate(rows):
@@ -187,23 +203,34 @@ class TransformersClient:
 class GrammarProcessor:
     """transformers logits processor: one fresh llguidance matcher per row, masks filled as a batch.
 
-    Called once per step with every row's tokens so far; a row's newest token is consumed by its matcher
-    first (rows that already ended are skipped). A matcher in error ends its row with end-of-sequence and
-    the error is kept for the row's Completion.
+    Each step, every row's newest token is consumed by its matcher (rows that already ended are skipped)
+    and the next masks are filled. `prepare` does both and starts the fill on a background thread; the
+    client calls it from a stopping criterion, which transformers runs right after sampling, so the fill
+    overlaps the model's next forward pass (llguidance and torch release the GIL) instead of following
+    it. The processor call then waits for the fill and applies the masks. A matcher in error ends its row
+    with end-of-sequence and the error is kept for the row's Completion. Per step the work on the logits is
+    a few whole-batch tensor operations; Python loops run over rows only for the matchers.
     """
 
     def __init__(self, compiled: CompiledGrammar, rows: int, prompt_width: int, budget: int,
-                 eos_ids: list[int], end_bias: float, ll_tokenizer: Any, timings: list[float],
-                 threads: int | None = None) -> None:
+                 eos_ids: list[int], ll_tokenizer: Any, timings: list[float], *, end_bias: float = 0.0,
+                 wind_down: float = 0.0, temperature: float = 1.0, threads: int | None = None) -> None:
         import llguidance
         import llguidance.torch
 
+        self.compiled = compiled
         self.matchers = [compiled.matcher() for _ in range(rows)]
         self.grammar_name = compiled.name
         self.prompt_width = prompt_width
         self.budget = budget
         self.eos_ids = eos_ids
         self.end_bias = end_bias
+        self.wind_down = wind_down
+        self.temperature = temperature if temperature > 0 else 1.0
+        self.closing_ids = list(compiled.closing_ids) if wind_down > 0 else []
+        self.idle_ids = list(compiled.idle_ids) if wind_down > 0 else []
+        # per row while the wind-down is on: the closer of the comment or string it is in, and unread bytes
+        self.enclosed: list[tuple[bytes | None, bytes]] = [(None, b"")] * rows
         self.ll_tokenizer = ll_tokenizer
         self.executor = llguidance.LLExecutor(num_threads=threads)
         self.bitmask = llguidance.torch.allocate_token_bitmask(rows, ll_tokenizer.vocab_size)
@@ -211,47 +238,133 @@ class GrammarProcessor:
         self.has_text = [False] * rows  # a non-whitespace byte produced: `start: item*` accepts ""
         self.errors: dict[int, str] = {}
         self.timings = timings
+        self.prepared = -1  # the number of generated tokens the pending fill is for
+        self.pending: Future[list[tuple[Any, int]]] | None = None
 
-    def __call__(self, input_ids: Any, scores: Any) -> Any:
-        import llguidance.torch
-        import torch
+    def ending_share(self, used: int) -> float:
+        """The floor on the probability of ending moves for the token after `used` tokens: 0 before the last
+        `wind_down` share of the budget, then rising linearly to 1 at the last token.
 
+        Examples:
+            >>> p = GrammarProcessor.__new__(GrammarProcessor)
+            >>> p.budget, p.wind_down = 100, 0.5
+            >>> [p.ending_share(u) for u in (0, 49, 74, 99)]
+            [0.0, 0.0, 0.5, 1.0]
+        """
+        if self.wind_down <= 0:
+            return 0.0
+        progress = (used + 1) / self.budget
+        return min(1.0, max(0.0, (progress - (1 - self.wind_down)) / self.wind_down))
+
+    def prepare(self, input_ids: Any) -> None:
+        """Consume each row's newest token and start filling the next masks in the background (once per step;
+        a second call for the same step does nothing)."""
         used = input_ids.shape[1] - self.prompt_width
+        if used == self.prepared:
+            return
+        if self.pending is not None:
+            self.pending.result()  # a fill nobody used (the last step): never consume under a running fill
+        self.prepared = used
         if used > 0:
-            for r, token in enumerate(input_ids[:, -1].tolist()):
-                if self.done[r]:
-                    continue
-                if token in self.eos_ids:
-                    self.done[r] = True
-                    continue
-                if not self.matchers[r].consume_token(token):
-                    self._fail(r, f"the matcher refused token {token}")
-                    continue
-                if not self.has_text[r] and self.ll_tokenizer.decode_bytes([token]).strip():
-                    self.has_text[r] = True
+            self._consume(input_ids[:, -1].tolist())
         live = [(m, r) for r, m in enumerate(self.matchers) if not self.done[r] and r not in self.errors]
+        self.pending = _mask_pool().submit(self._fill, live)
+
+    def _fill(self, live: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        import llguidance.torch
+
         started = time.perf_counter()
         llguidance.torch.fill_next_token_bitmask_par(self.executor, live, self.bitmask)
         self.timings.append(time.perf_counter() - started)
+        return live
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        used = input_ids.shape[1] - self.prompt_width
+        self.prepare(input_ids)  # nothing to do when the stopping criterion already did it
+        assert self.pending is not None
+        live, self.pending = self.pending.result(), None
         for matcher, r in live:
             if matcher.is_error():
                 self._fail(r, matcher.get_error())
         apply_bitmask(scores, self.bitmask[: scores.shape[0]])
-        eos = self.eos_ids[0]
+        over = [r for r in range(scores.shape[0]) if self.done[r] or r in self.errors]
+        if over:  # a finished or failed row only pads with end-of-sequence
+            scores[over] = float("-inf")
+            scores[over, self.eos_ids[0]] = 0.0
         for r in range(scores.shape[0]):
-            if self.done[r] or r in self.errors:
-                scores[r, :] = float("-inf")
-                scores[r, eos] = 0.0
-            elif not self.has_text[r]:
+            if not self.has_text[r] and not self.done[r] and r not in self.errors:
                 others = torch.isfinite(scores[r]).sum() - torch.isfinite(scores[r, self.eos_ids]).sum()
                 if others > 0:
                     scores[r, self.eos_ids] = float("-inf")
-            elif self.end_bias and self.matchers[r].is_accepting():
-                scores[r, self.eos_ids] += self.end_bias * (used / self.budget) ** 2
+        share = self.ending_share(used)
+        if self.end_bias or share > 0:
+            accepting = [r for _, r in live if r not in self.errors and self.has_text[r]
+                         and self.matchers[r].is_accepting()]
+            if self.end_bias and accepting:
+                rows = torch.tensor(accepting).unsqueeze(-1)
+                scores[rows, torch.tensor(self.eos_ids)] += self.end_bias * (used / self.budget) ** 2
+            if share > 0:
+                self._wind_down(scores, accepting, [r for _, r in live if r not in self.errors
+                                                    and r not in accepting], share)
         return scores
+
+    def _wind_down(self, scores: Any, accepting: list[int], open_rows: list[int], share: float) -> None:
+        """Give ending moves at least `share` of the probability (after the temperature the sampler will
+        apply): end-of-sequence where the text is a whole sentence, the closer inside a comment or quoted
+        string, the closing tokens elsewhere; idle tokens (whitespace, comment openers) get at most 1 - share."""
+        totals = (scores if self.temperature == 1 else scores / self.temperature).logsumexp(-1)
+        shift_share(scores, accepting + open_rows, self.idle_ids, 1 - share, floor=False,
+                    temperature=self.temperature, totals=totals)
+        groups: dict[tuple[bytes | None, bytes], list[int]] = {}
+        for r in open_rows:
+            groups.setdefault(self.enclosed[r], []).append(r)
+        shift_share(scores, accepting, self.eos_ids, share, temperature=self.temperature, totals=totals)
+        for state, rows in groups.items():
+            ids = self.compiled.exit_ids(*state) if state[0] else self.closing_ids
+            shift_share(scores, rows, ids, share, temperature=self.temperature, totals=totals)
+
+    def _consume(self, tokens: list[int]) -> None:
+        for r, token in enumerate(tokens):
+            if self.done[r] or r in self.errors:
+                continue
+            if token in self.eos_ids:
+                self.done[r] = True
+            elif not self.matchers[r].consume_token(token):
+                self._fail(r, f"the matcher refused token {token}")
+            elif not self.has_text[r] or self.wind_down > 0:
+                text = self.ll_tokenizer.decode_bytes([token])
+                self.has_text[r] = self.has_text[r] or bool(text.strip())
+                if self.wind_down > 0:
+                    closer, unread = self.enclosed[r]
+                    self.enclosed[r] = self.compiled.enclosures.scan(closer, unread + text)
 
     def _fail(self, r: int, message: str) -> None:
         self.errors[r] = f"grammar {self.grammar_name}: llguidance stopped the sample: {message}"
+
+
+class MaskPrefetch:
+    """transformers stopping criterion that never stops: run right after each sampled token, it hands the
+    token to the `GrammarProcessor` so the next masks are filled while the model computes its next logits."""
+
+    def __init__(self, processor: GrammarProcessor) -> None:
+        self.processor = processor
+        self.never: Any = None
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        self.processor.prepare(input_ids)
+        if self.never is None or self.never.shape[0] != input_ids.shape[0]:
+            self.never = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        return self.never
+
+
+@cache
+def _mask_pool() -> ThreadPoolExecutor:
+    """One background thread for mask fills (llguidance spreads a batch over its own threads inside)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="neurosym-masks")
 
 
 def _pick_device(torch: Any, device: str) -> str:

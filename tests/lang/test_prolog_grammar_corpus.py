@@ -93,7 +93,36 @@ def test_llguidance_accepts_what_lark_accepts(texts: dict[str, str], parsers, ll
     assert compared > 500 and disagree == [], disagree[:5]
 
 
-@pytest.mark.xfail(strict=True, reason="llguidance does not back off from a float prefix '1.' to '1' and '.'")
+@pytest.mark.xfail(strict=True, reason="llguidance's lexer does not back off from a float prefix '1.' to '1' and "
+                   "'.'; a fix in the grammar changes Lark's trees of floats (see the test below and docs/llm.md)")
 def test_llguidance_accepts_an_integer_before_the_end_dot(llguidance_accepts) -> None:
     grammar = '%llguidance { "allow_initial_skip": true }\n' + grammar_text("prolog")
     assert llguidance_accepts(grammar, "p(N) :- N is 0 + 1.\n")
+
+
+TAIL = 'NAME: /[a-z]+/\n%ignore /[ \\t\\n]+/\n'
+
+
+@pytest.mark.parametrize(("shape", "grammar", "accepted"), [
+    ("one float lexeme (prolog.lark today)",
+     'start: item*\nitem: n "." | NAME "(" n ")" "."\nn: NUMBER\nNUMBER: /[0-9]+(\\.[0-9]+)?/\n', False),
+    ("integer and float as two lexemes",
+     'start: item*\nitem: n "." | NAME "(" n ")" "."\nn: INT | FLOAT\nINT: /[0-9]+/\nFLOAT: /[0-9]+\\.[0-9]+/\n',
+     False),
+    ("an end lexeme that takes the layout after it",
+     'start: item*\nitem: n END | NAME "(" n ")" END\nn: NUMBER\nNUMBER: /[0-9]+(\\.[0-9]+)?/\n'
+     'END: /\\.([ \\t\\n]+|%[^\\n]*)?/\n', False),
+    ("the fraction split into a lexeme of its own",
+     'start: item*\nitem: n "." | NAME "(" n ")" "."\nn: INT | INT FRACTION\nINT: /[0-9]+/\n'
+     'FRACTION: /\\.[0-9]+/\n', True),
+])
+def test_why_the_integer_before_the_end_dot_is_not_fixed(llguidance_accepts, shape: str, grammar: str,
+                                                         accepted: bool) -> None:
+    """llguidance's lexer extends a lexeme while any allowed lexeme can still match, with one byte of lookahead:
+    after "1." a float is still possible, and the newline after it kills the lexeme without backing off to "1"
+    and ".". No shape of the number or end terminal changes that; only a fraction lexed apart from the integer
+    does, and in Lark that makes every float two tokens (the tree of `1.5e3` in the corpus changes) and lets
+    `1 .5` through, so prolog.lark keeps one NUMBER and the xfail above stays."""
+    text = '%llguidance { "allow_initial_skip": true }\n' + grammar + TAIL
+    assert llguidance_accepts(text, "p(1).\n1.5.\n"), shape  # every shape takes a float and a clause
+    assert llguidance_accepts(text, "1.\n") == accepted, shape

@@ -22,3 +22,11 @@ def tiny_client(tiny_model_dir: Path):
     from neurosym.llm import load_model
 
     return load_model(f"transformers:{tiny_model_dir}", end_bias=10.0, mask_threads=1)
+
+
+@pytest.fixture(scope="session")
+def winding_client(tiny_model_dir: Path):
+    """The same model with the wind-down on over the last half of each sample's budget."""
+    from neurosym.llm import load_model
+
+    return load_model(f"transformers:{tiny_model_dir}", wind_down=0.5, mask_threads=1)

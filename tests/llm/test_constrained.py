@@ -10,7 +10,7 @@ import lark
 import pytest
 
 from neurosym.llm import GrammarError, LLMError, Prompt
-from neurosym.llm.constraint import apply_bitmask, compile_grammar
+from neurosym.llm.constraint import GRAMMAR_NAMES, apply_bitmask, compile_grammar, matcher_accepts, shift_share
 from neurosym.resources import grammar_text
 
 GRAMMARS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "grammars").glob("*.lark"))
@@ -42,6 +42,75 @@ def test_constrained_samples_parse(tiny_client, name: str) -> None:
     assert bad == []
     for c in samples:  # a cut sample is a prefix the grammar still allows, never junk
         assert c.finish_reason in ("stop", "length") and c.completion_tokens <= 120
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", GRAMMAR_NAMES)
+def test_wind_down_ends_samples_as_whole_sentences(winding_client, name: str) -> None:
+    """With the wind-down, most samples of a random model end by themselves and every one that ends parses;
+    a sample still cut says "length", and a "stop" sample is one the matcher accepts (the reason is honest)."""
+    parser = lark.Lark(grammar_text(name), start="start", parser="earley")
+    prompts = [Prompt("Write a program.\n", id="p1"), Prompt("x", id="p2")]
+    rows = winding_client.generate(prompts, grammar=name, n=6, max_tokens=120, seed=3)
+    free = winding_client.generate(prompts, n=6, max_tokens=120, seed=3)
+    samples = [c for row in rows for c in row]
+    ended = [c for c in samples if c.finish_reason == "stop"]
+    free_rate = sum(parses(parser, c.text) for row in free for c in row) / 12
+    print(f"{name}: {len(ended)}/12 ended, {sum(parses(parser, c.text) for c in samples)}/12 parse; "
+          f"unconstrained {free_rate:.0%} parse")
+    for c in samples:
+        assert c.finish_reason == "length" or (c.finish_reason == "stop" and c.text.strip()
+                                               and parses(parser, c.text)), (c.finish_reason, c.text)
+    assert len(ended) >= 9, [c.text[-60:] for c in samples if c.finish_reason != "stop"]
+    compiled, tokenizer = winding_client.compiled(name), winding_client.tokenizer
+    for c in ended:
+        assert matcher_accepts(compiled, tokenizer(c.text, add_special_tokens=False)["input_ids"])
+
+
+def test_wind_down_is_off_by_default_and_checked(tiny_model_dir) -> None:
+    from neurosym.llm import load_model
+
+    assert load_model(f"transformers:{tiny_model_dir}").wind_down == 0.0
+    with pytest.raises(LLMError, match="wind_down"):
+        load_model(f"transformers:{tiny_model_dir}", wind_down=1.5)
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.7])
+def test_shift_share_sets_a_floor_or_cap_and_keeps_the_odds(temperature: float) -> None:
+    import torch
+
+    torch.manual_seed(0)
+    logits = torch.randn(4, 50) * 3
+    logits[0, 3:] = float("-inf")  # only tokens 0-2 allowed
+    chosen, rows = [1, 7], [0, 1, 2, 3]
+
+    def probs() -> torch.Tensor:
+        return (logits / temperature).softmax(-1)
+
+    before = probs()
+    shift_share(logits, rows, chosen, 0.6, temperature=temperature)
+    after = probs()
+    assert torch.all(after[:, chosen].sum(-1) >= 0.6 - 1e-4)
+    assert torch.allclose(after[1:, 1] / after[1:, 7], before[1:, 1] / before[1:, 7])  # odds inside kept
+    assert torch.allclose(after[:, 0] / after[:, 2], before[:, 0] / before[:, 2])  # odds outside kept
+    assert torch.all(after[0, 3:] == 0)  # the mask stays
+    shift_share(logits, rows, chosen, 0.2, floor=False, temperature=temperature)
+    assert torch.all(probs()[:, chosen].sum(-1) <= 0.2 + 1e-4)
+    shift_share(logits, rows, chosen, 1.0, temperature=temperature)
+    assert torch.all(probs()[:, chosen].sum(-1) > 1 - 1e-6)
+    assert torch.isfinite(logits[1]).sum() == 2  # a floor of 1 leaves only the chosen tokens
+    shift_share(logits, [1], chosen, 0.0, floor=False)  # nothing else allowed: the row is left alone
+    assert torch.isfinite(logits[1]).sum() == 2
+    other = torch.randn(4, 50) * 3
+    kept = (other / temperature).logsumexp(-1)
+    shift_share(other, [0, 2, 3], [4, 5, 6], 0.01, floor=False, temperature=temperature, totals=kept)
+    shift_share(other, [0, 2, 3], [0, 9], 0.5, temperature=temperature, totals=kept)
+    assert torch.allclose(kept, (other / temperature).logsumexp(-1), atol=1e-4)  # totals kept up to date
+    shares = (other / temperature).softmax(-1)[[0, 2, 3]]
+    assert torch.all(shares[:, [0, 9]].sum(-1) >= 0.5 - 1e-4) and torch.all(shares[:, [4, 5, 6]].sum(-1) <= 0.011)
+    fresh = torch.zeros(2, 10)
+    shift_share(fresh, [0], chosen, 0.0, floor=False)  # a cap of 0 forbids them
+    assert torch.isfinite(fresh[0]).sum() == 8 and torch.isfinite(fresh[1]).sum() == 10
 
 
 def test_every_grammar_compiles_for_a_real_tokenizer(tiny_client) -> None:
