@@ -50,8 +50,6 @@ NESTED = re.compile(
     rf"^Assume (.+?), and based on this assumption, further suppose (.+?)\.\s*Would ({NAME}) occur\?$"
 )
 
-UnreadableSentence = UnreadableStory  # the name this module's callers know
-
 
 def parse_mechanisms(text: str) -> list[tuple[str, str]]:
     """(effect, SCM equation) for every causal statement in the 'We know that ...' part.
@@ -67,7 +65,7 @@ def _question(question: str) -> tuple[str, list[Literal], list[Literal]]:
     if match := BASIC.match(question):
         target, x, x_again = match.groups()
         if x != x_again:
-            raise UnreadableSentence(f"question compares two different variables: {question!r}")
+            raise UnreadableStory(f"question compares two different variables: {question!r}")
         return target, [(x, False)], [(x, True)]
     if match := NESTED.match(question):
         first, second, target = match.groups()
@@ -75,7 +73,7 @@ def _question(question: str) -> tuple[str, list[Literal], list[Literal]]:
     if match := JOINT.match(question):
         target, setting = match.groups()
         return target, literals(setting, question), []
-    raise UnreadableSentence(f"cannot read the question {question!r}")
+    raise UnreadableStory(f"cannot read the question {question!r}")
 
 
 def to_scm(row: dict[str, Any], reading: str = "dataset") -> tuple[str, str]:
@@ -96,7 +94,7 @@ def to_scm(row: dict[str, Any], reading: str = "dataset") -> tuple[str, str]:
     for mechanism in read_mechanisms(known):
         expression = mechanism.expression({t: t for t, _ in mechanism.causes})
         if mechanism.effect in equations:
-            raise UnreadableSentence(
+            raise UnreadableStory(
                 f"{mechanism.effect} is caused by two statements ({equations[mechanism.effect]!r} and "
                 f"{expression!r}) in {info!r}; how they combine is not stated"
             )

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from neurosym.backends.causal import answer_query
-from neurosym.datasets.counterbench import UnreadableSentence, load, parse_mechanisms, to_scm
+from neurosym.datasets.counterbench import load, parse_mechanisms, to_scm
+from neurosym.formalize.deterministic import UnreadableStory
 from neurosym.lang import get_language
 from neurosym.lang.scm import parse_program
 from neurosym.result import NeurosymError, Status
@@ -110,7 +111,7 @@ def test_an_unknown_reading_is_refused() -> None:
     ],
 )
 def test_a_sentence_outside_the_patterns_is_an_error_naming_it(info: str, question: str, named: str) -> None:
-    with pytest.raises(UnreadableSentence, match=named):
+    with pytest.raises(UnreadableStory, match=named):
         to_scm({"given_info": info, "question": question})
 
 
