@@ -92,7 +92,6 @@ def main() -> int:
     parser.add_argument("--corpus-mb", type=float, default=40.0)
     parser.add_argument("--samples", type=int, default=20, help="samples per grammar (2 prompts x samples/2)")
     parser.add_argument("--max-tokens", type=int, default=200)
-    parser.add_argument("--end-bias", type=float, default=0.0, help="EOS logit bonus once accepting (old knob)")
     parser.add_argument("--wind-down", type=float, default=0.5, help="share of max_tokens that ends samples")
     parser.add_argument("--repeat", type=int, default=3, help="speed: unconstrained/constrained pairs (median)")
     parser.add_argument("--grammar", action="append", help="only this grammar (repeatable; default: all)")
@@ -104,8 +103,8 @@ def main() -> int:
     started = time.perf_counter()
     tokenizer = train_tokenizer(corpus(int(args.corpus_mb * 2**20)), args.vocab)
     print(f"tokenizer: {len(tokenizer)} tokens, trained in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    client = TransformersClient(random_llama(tokenizer, context=1024), tokenizer, end_bias=args.end_bias,
-                                wind_down=args.wind_down, mask_threads=1)
+    client = TransformersClient(random_llama(tokenizer, context=1024), tokenizer, wind_down=args.wind_down,
+                                mask_threads=1)
     prompts = [Prompt("Formalize the problem.\n", id="a"), Prompt("program:", id="b")]
     n = max(1, args.samples // 2)
     client.generate(prompts, n=1, max_tokens=4, seed=0)  # warm-up

@@ -44,7 +44,7 @@ def main() -> None:
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = save_tiny_model(Path(tmp), vocab_size=2000, context=4096)
-        client = load_model(f"transformers:{folder}", end_bias=10.0)
+        client = load_model(f"transformers:{folder}", wind_down=0.5)
         engine = Engine(workers=2)
         print(f"machine: {platform.processor() or platform.machine()}, tiny Llama (2 layers, 64 wide), "
               f"{args.samples} samples x {len(PROBLEMS)} problems")

@@ -22,7 +22,7 @@ The protocol (stable; everything above `neurosym.llm` depends on these names onl
 
 Spec strings, the same in Python, the CLI and problem files:
 
-    transformers:PATH_OR_NAME   local model; options device, dtype, wind_down, end_bias, context, batch_size, download
+    transformers:PATH_OR_NAME   local model; options device, dtype, wind_down, context, batch_size, download
     vllm:PATH_OR_NAME           vLLM offline engine (GPU, extra `vllm`); tensor_parallel_size, data_parallel_size
     openai:MODEL@BASE_URL       any OpenAI-compatible server; api, timeout, retries, max_concurrency, api_key_env
     replay:PATH                 recorded completions, JSON lines {"id": ..., "completions": [...]}

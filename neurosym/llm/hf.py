@@ -12,8 +12,7 @@ where the matcher accepts; the closer of an open comment or string; the grammar'
 ...) get a probability floor rising linearly to 1 at the last token, and idle tokens (whitespace, comment
 openers) a matching cap. It only ever favours what the grammar allows; "stop" still means the model wrote
 end-of-sequence where the text is a sentence, and a sample still cut says "length". Default 0: the model's
-own distribution, unchanged (docs/llm.md). `end_bias=B` is the older, scale-dependent nudge: an EOS logit
-bonus B * (used / max_tokens)^2 once the matcher accepts.
+own distribution, unchanged (docs/llm.md).
 """
 
 from __future__ import annotations
@@ -42,13 +41,13 @@ def _import_torch() -> tuple[Any, Any]:
 
 class TransformersClient:
     """A local causal LM. Options: device ("auto" | "cpu" | "cuda[:i]"), dtype (see DTYPES), wind_down (the share
-    of max_tokens over which constrained samples are led to an end; 0 = off), end_bias, context (override the
+    of max_tokens over which constrained samples are led to an end; 0 = off), context (override the
     model's context length), batch_size (rows per generate call), mask_threads (llguidance's mask-filling
     threads; default: its own choice), download (allow the Hugging Face hub; off by default, so a missing
     path fails at once instead of trying the network)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, spec: str = "transformers:<in memory>",
-                 device: str = "auto", end_bias: float = 0.0, wind_down: float = 0.0, context: int | None = None,
+                 device: str = "auto", wind_down: float = 0.0, context: int | None = None,
                  batch_size: int | None = None, mask_threads: int | None = None) -> None:
         torch, transformers = _import_torch()
         if not isinstance(tokenizer, transformers.PreTrainedTokenizerFast):
@@ -60,7 +59,6 @@ class TransformersClient:
         self.tokenizer = tokenizer
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
-        self.end_bias = float(end_bias)
         if not 0.0 <= wind_down <= 1.0:
             raise LLMError(f"{spec}: wind_down is a share of max_tokens, from 0 (off) to 1; got {wind_down!r}")
         self.wind_down = float(wind_down)
@@ -167,7 +165,7 @@ class TransformersClient:
         stopping = transformers.StoppingCriteriaList()
         if compiled is not None:
             processor = GrammarProcessor(compiled, len(rows), width, budget, self.eos_ids, self.ll_tokenizer(),
-                                         self.mask_seconds, end_bias=self.end_bias, wind_down=self.wind_down,
+                                         self.mask_seconds, wind_down=self.wind_down,
                                          temperature=temperature, threads=self.mask_threads)
             processors.append(processor)
             stopping.append(MaskPrefetch(processor))
@@ -213,7 +211,7 @@ class GrammarProcessor:
     """
 
     def __init__(self, compiled: CompiledGrammar, rows: int, prompt_width: int, budget: int,
-                 eos_ids: list[int], ll_tokenizer: Any, timings: list[float], *, end_bias: float = 0.0,
+                 eos_ids: list[int], ll_tokenizer: Any, timings: list[float], *,
                  wind_down: float = 0.0, temperature: float = 1.0, threads: int | None = None) -> None:
         import llguidance
         import llguidance.torch
@@ -224,7 +222,6 @@ class GrammarProcessor:
         self.prompt_width = prompt_width
         self.budget = budget
         self.eos_ids = eos_ids
-        self.end_bias = end_bias
         self.wind_down = wind_down
         self.temperature = temperature if temperature > 0 else 1.0
         self.closing_ids = list(compiled.closing_ids) if wind_down > 0 else []
@@ -299,15 +296,11 @@ class GrammarProcessor:
                 if others > 0:
                     scores[r, self.eos_ids] = float("-inf")
         share = self.ending_share(used)
-        if self.end_bias or share > 0:
+        if share > 0:
             accepting = [r for _, r in live if r not in self.errors and self.has_text[r]
                          and self.matchers[r].is_accepting()]
-            if self.end_bias and accepting:
-                rows = torch.tensor(accepting).unsqueeze(-1)
-                scores[rows, torch.tensor(self.eos_ids)] += self.end_bias * (used / self.budget) ** 2
-            if share > 0:
-                self._wind_down(scores, accepting, [r for _, r in live if r not in self.errors
-                                                    and r not in accepting], share)
+            self._wind_down(scores, accepting, [r for _, r in live if r not in self.errors
+                                                and r not in accepting], share)
         return scores
 
     def _wind_down(self, scores: Any, accepting: list[int], open_rows: list[int], share: float) -> None:

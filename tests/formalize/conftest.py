@@ -16,4 +16,4 @@ def tiny_client(tmp_path_factory: pytest.TempPathFactory):
 
     torch.set_num_threads(1)
     folder: Path = save_tiny_model(tmp_path_factory.mktemp("tiny-llama-long"), vocab_size=300, context=4096)
-    return load_model(f"transformers:{folder}", end_bias=10.0, mask_threads=1)
+    return load_model(f"transformers:{folder}", wind_down=0.5, mask_threads=1)

@@ -21,7 +21,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_client(tiny_model_dir: Path):
     from neurosym.llm import load_model
 
-    return load_model(f"transformers:{tiny_model_dir}", end_bias=10.0, mask_threads=1)
+    return load_model(f"transformers:{tiny_model_dir}", wind_down=0.5, mask_threads=1)
 
 
 @pytest.fixture(scope="session")

@@ -121,7 +121,7 @@ def test_every_grammar_compiles_for_a_real_tokenizer(tiny_client) -> None:
 
 def test_whole_sentences_under_the_fol_grammar(tiny_client) -> None:
     rows = tiny_client.generate(["premise:"], grammar="fol", n=8, max_tokens=100, seed=1)
-    assert sum(c.finish_reason == "stop" for c in rows[0]) >= 2  # end_bias ends samples once accepted
+    assert sum(c.finish_reason == "stop" for c in rows[0]) >= 2  # the wind-down ends samples
 
 
 def test_grammar_llguidance_cannot_compile_names_grammar_and_rule(tiny_client) -> None:

@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 def test_constrained_decoding_on_cuda(tiny_model_dir) -> None:
     from neurosym.llm import load_model
 
-    client = load_model(f"transformers:{tiny_model_dir}", device="cuda", end_bias=10.0)
+    client = load_model(f"transformers:{tiny_model_dir}", device="cuda", wind_down=0.5)
     assert client.device == "cuda"
     rows = client.generate(["x"] * 4, grammar="fol", n=10, max_tokens=100, seed=0)
     parser = lark.Lark(grammar_text("fol"), start="start", parser="earley")
